@@ -110,7 +110,14 @@ export interface RunSummary {
 }
 
 export type RunEvent =
-  | { type: 'run.started'; suite: string; file?: string; steps: number; iterations: number; startedAt: string }
+  | {
+      type: 'run.started';
+      suite: string;
+      file?: string;
+      steps: number;
+      iterations: number;
+      startedAt: string;
+    }
   | { type: 'step.started'; suite: string; step: string; index: number; iteration: number }
   | { type: 'step.finished'; result: StepResult }
   | { type: 'run.finished'; summary: RunSummary };
@@ -118,5 +125,14 @@ export type RunEvent =
 export type RunEventListener = (event: RunEvent) => void;
 
 export function emptyCounts(): RunCounts {
-  return { steps: 0, passed: 0, failed: 0, errored: 0, skipped: 0, assertions: 0, assertionsFailed: 0, requests: 0 };
+  return {
+    steps: 0,
+    passed: 0,
+    failed: 0,
+    errored: 0,
+    skipped: 0,
+    assertions: 0,
+    assertionsFailed: 0,
+    requests: 0,
+  };
 }

@@ -66,7 +66,9 @@ export const matcherObjectSchema: z.ZodType<MatcherObject> = z.lazy(() =>
       length: z.union([z.int().min(0), matcherObjectSchema]).optional(),
       in: z.array(jsonValue).optional(),
     })
-    .refine((m) => Object.keys(m).length > 0, { message: 'a matcher needs at least one of: ' + MATCHER_KEYS.join(', ') }),
+    .refine((m) => Object.keys(m).length > 0, {
+      message: 'a matcher needs at least one of: ' + MATCHER_KEYS.join(', '),
+    }),
 );
 
 /**
@@ -135,16 +137,23 @@ export const requestSchema = z
     followRedirects: z.boolean().optional(),
     maxRedirects: z.int().min(0).max(50).optional(),
   })
-  .refine((r) => ['json', 'form', 'multipart', 'body'].filter((k) => k in r && r[k as keyof typeof r] !== undefined).length <= 1, {
-    message: 'a request has at most one body: json, form, multipart or body',
-  });
+  .refine(
+    (r) =>
+      ['json', 'form', 'multipart', 'body'].filter((k) => k in r && r[k as keyof typeof r] !== undefined)
+        .length <= 1,
+    {
+      message: 'a request has at most one body: json, form, multipart or body',
+    },
+  );
 export type RequestSpec = z.infer<typeof requestSchema>;
 
 export const captureSchema = z.union([
   z.string().describe('A JSONPath: shorthand for { json: "$…" }.'),
   z.strictObject({ json: z.string() }),
   z.strictObject({ header: z.string() }),
-  z.strictObject({ regex: z.string().describe('Applied to the body; the first group (or the whole match).') }),
+  z.strictObject({
+    regex: z.string().describe('Applied to the body; the first group (or the whole match).'),
+  }),
   z.strictObject({ status: z.literal(true) }),
   z.strictObject({ cookie: z.string() }),
 ]);
@@ -152,14 +161,21 @@ export type Capture = z.infer<typeof captureSchema>;
 
 const statusCode = z.int().min(100).max(599);
 const statusClass = z.string().regex(/^[1-5]xx$/, 'a status class like "2xx"');
-export const statusExpectationSchema = z.union([statusCode, statusClass, z.array(z.union([statusCode, statusClass])).min(1)]);
+export const statusExpectationSchema = z.union([
+  statusCode,
+  statusClass,
+  z.array(z.union([statusCode, statusClass])).min(1),
+]);
 
 export const expectSchema = z.strictObject({
   status: statusExpectationSchema.optional(),
   headers: z.record(z.string(), matcherSchema).optional(),
   json: z.record(z.string(), matcherSchema).optional(),
   body: matcherSchema.optional(),
-  schema: z.record(z.string(), jsonValue).describe('A JSON Schema (draft 2020-12) for the JSON body.').optional(),
+  schema: z
+    .record(z.string(), jsonValue)
+    .describe('A JSON Schema (draft 2020-12) for the JSON body.')
+    .optional(),
   latency: matcherSchema.optional().describe('Total time in ms.'),
   size: matcherSchema.optional().describe('Response body size in bytes (decoded).'),
 });
@@ -173,10 +189,15 @@ export const retrySchema = z.strictObject({
 export const stepSchema = z.strictObject({
   name: z.string().min(1),
   request: requestSchema,
-  capture: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a variable name'), captureSchema).optional(),
+  capture: z
+    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a variable name'), captureSchema)
+    .optional(),
   expect: expectSchema.optional(),
   retry: retrySchema.optional(),
-  skip: z.union([z.boolean(), z.string()]).optional().describe('Skip when true, or when the template renders truthy.'),
+  skip: z
+    .union([z.boolean(), z.string()])
+    .optional()
+    .describe('Skip when true, or when the template renders truthy.'),
 });
 export type Step = z.infer<typeof stepSchema>;
 
@@ -191,7 +212,12 @@ export const defaultsSchema = z.strictObject({
 
 export const iterationsSchema = z.union([
   z.array(z.record(z.string(), jsonValue)).min(1),
-  z.strictObject({ file: z.string().min(1).describe('A .csv (header row) or .json (array of objects) file, relative to the suite.') }),
+  z.strictObject({
+    file: z
+      .string()
+      .min(1)
+      .describe('A .csv (header row) or .json (array of objects) file, relative to the suite.'),
+  }),
 ]);
 
 export const suiteSchema = z.strictObject({

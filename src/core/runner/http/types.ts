@@ -72,7 +72,11 @@ export type HttpErrorCode =
 export class HttpError extends Error {
   readonly code: HttpErrorCode;
   readonly timings: Partial<Timings> | undefined;
-  constructor(code: HttpErrorCode, message: string, options?: { cause?: unknown; timings?: Partial<Timings> }) {
+  constructor(
+    code: HttpErrorCode,
+    message: string,
+    options?: { cause?: unknown; timings?: Partial<Timings> },
+  ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'HttpError';
     this.code = code;
