@@ -3,9 +3,25 @@
  * Keeps no history: each step result is handed to `onEvent` and dropped, so memory stays flat however
  * long the run.
  */
-import type { Suite } from '../suite/schema.ts';
+import { loadIterations, SuiteDataError } from '../suite/data-file.ts';
+import type { Step, Suite } from '../suite/schema.ts';
+import { DEFAULT_EXCERPT_BYTES } from './evidence.ts';
+import { executeStep, type StepContext } from './execute-step.ts';
+import { createAuthResolver } from './http/auth.ts';
+import { createHttpSession } from './http/session.ts';
 import type { HttpSessionOptions } from './http/types.ts';
-import type { RunEventListener, RunSummary } from './model.ts';
+import { createMasker } from './masking.ts';
+import {
+  emptyCounts,
+  type RunCounts,
+  type RunEvent,
+  type RunEventListener,
+  type RunSummary,
+  type StepError,
+  type StepResult,
+} from './model.ts';
+import { createSchemaCompiler } from './schema-validator.ts';
+import type { TemplateScope } from './template.ts';
 
 export interface RunSuiteOptions {
   suite: Suite;
@@ -31,6 +47,146 @@ export interface RunSuiteOptions {
   bodyExcerptBytes?: number;
 }
 
-export async function runSuite(_options: RunSuiteOptions): Promise<RunSummary> {
-  throw new Error('not implemented yet');
+export async function runSuite(options: RunSuiteOptions): Promise<RunSummary> {
+  const { suite } = options;
+  const startedAt = new Date().toISOString();
+  const started = performance.now();
+  const emit = options.onEvent ?? (() => {});
+  const counts = emptyCounts();
+  const summary = (status: RunSummary['status'], iterations: number, error?: StepError): RunSummary => {
+    const result: RunSummary = {
+      suite: suite.name,
+      status,
+      startedAt,
+      durationMs: Math.round(performance.now() - started),
+      iterations,
+      counts,
+    };
+    if (options.file !== undefined) result.file = options.file;
+    if (error !== undefined) result.error = error;
+    return result;
+  };
+
+  const masker = createMasker();
+  for (const value of Object.values(options.secrets ?? {})) masker.add(value);
+
+  let rows: Record<string, unknown>[];
+  try {
+    rows = await loadIterations(suite, options.baseDir);
+  } catch (error) {
+    if (!(error instanceof SuiteDataError)) throw error;
+    emitStarted(emit, options, 0);
+    const finished = summary('errored', 0, { code: 'DATA_FILE', message: masker.mask(error.message) });
+    emit({ type: 'run.finished', summary: finished });
+    return finished;
+  }
+
+  const abort = new AbortController();
+  const stopTimer = watchRun(abort, options.timeoutMs ?? suite.timeout, options.signal);
+  const session = createHttpSession(options.http ?? {});
+  const ctxBase = {
+    suite,
+    baseDir: options.baseDir,
+    session,
+    resolveAuth: createAuthResolver(session),
+    assertions: { compileSchema: createSchemaCompiler() },
+    masker,
+    excerptBytes: options.bodyExcerptBytes ?? DEFAULT_EXCERPT_BYTES,
+    signal: abort.signal,
+  };
+  const bail = options.bail === true || suite.bail === true;
+  let stopped = false;
+  emitStarted(emit, options, rows.length);
+  try {
+    for (let iteration = 0; iteration < rows.length && !stopped; iteration++) {
+      // Captures live for one iteration; cookies live for the whole run (they belong to the session).
+      const scope: TemplateScope = {
+        variables: variablesFor(suite, options.variables, rows[iteration] ?? {}),
+        secrets: options.secrets ?? {},
+        tainted: new Set(),
+      };
+      if (options.env !== undefined) scope.env = options.env;
+      const ctx: StepContext = { ...ctxBase, scope };
+      for (let index = 0; index < suite.steps.length; index++) {
+        if (abort.signal.aborted) {
+          stopped = true;
+          break;
+        }
+        const step = suite.steps[index] as Step;
+        emit({ type: 'step.started', suite: suite.name, step: step.name, index, iteration });
+        const result = await executeStep(step, index, iteration, ctx);
+        count(counts, result);
+        emit({ type: 'step.finished', result });
+        if (bail && (result.status === 'failed' || result.status === 'errored')) {
+          stopped = true;
+          break;
+        }
+      }
+    }
+  } finally {
+    stopTimer();
+    await session.close();
+  }
+
+  let finished: RunSummary;
+  if (abort.signal.aborted) {
+    const reason = abort.signal.reason as StepError;
+    finished = summary(reason.code === 'CANCELLED' ? 'cancelled' : 'errored', rows.length, reason);
+  } else {
+    finished = summary(counts.failed + counts.errored > 0 ? 'failed' : 'passed', rows.length);
+  }
+  emit({ type: 'run.finished', summary: finished });
+  return finished;
+}
+
+function emitStarted(emit: RunEventListener, options: RunSuiteOptions, iterations: number): void {
+  const event: RunEvent = {
+    type: 'run.started',
+    suite: options.suite.name,
+    steps: options.suite.steps.length,
+    iterations,
+    startedAt: new Date().toISOString(),
+  };
+  if (options.file !== undefined) event.file = options.file;
+  emit(event);
+}
+
+/** Precedence, lowest first: the suite's variables, the caller's overrides, the iteration row. */
+function variablesFor(
+  suite: Suite,
+  overrides: Record<string, unknown> | undefined,
+  row: Record<string, unknown>,
+): Map<string, unknown> {
+  const variables = new Map<string, unknown>();
+  for (const source of [suite.variables, overrides, row]) {
+    if (source === undefined) continue;
+    for (const [name, value] of Object.entries(source)) variables.set(name, value);
+  }
+  return variables;
+}
+
+function count(counts: RunCounts, result: StepResult): void {
+  counts.steps++;
+  counts[result.status]++;
+  if (result.attempts > 0 && result.status !== 'skipped') counts.requests += result.attempts;
+  counts.assertions += result.assertions.length;
+  for (const assertion of result.assertions) if (!assertion.passed) counts.assertionsFailed++;
+}
+
+/** Aborts the run on the whole-run timeout or on the caller's cancellation; returns the cleanup. */
+function watchRun(abort: AbortController, timeoutMs: number | undefined, signal: AbortSignal | undefined): () => void {
+  const cancel = () => abort.abort({ code: 'CANCELLED', message: 'the run was cancelled' } satisfies StepError);
+  if (signal?.aborted) cancel();
+  signal?.addEventListener('abort', cancel, { once: true });
+  const timer =
+    timeoutMs === undefined
+      ? undefined
+      : setTimeout(
+          () => abort.abort({ code: 'RUN_TIMEOUT', message: `the run did not finish within ${timeoutMs} ms` } satisfies StepError),
+          timeoutMs,
+        );
+  return () => {
+    if (timer !== undefined) clearTimeout(timer);
+    signal?.removeEventListener('abort', cancel);
+  };
 }
