@@ -68,3 +68,17 @@ export function truncate(text: string, limit = MESSAGE_VALUE_LIMIT): string {
 export function asText(value: unknown): string {
   return typeof value === 'string' ? value : toJsonish(value);
 }
+
+/** Longest value kept in a result's `actual`, in characters of text or of JSON. */
+export const RESULT_VALUE_LIMIT = 4096;
+
+/**
+ * A value as kept in a stored result: unchanged when small, else a truncated string (of its JSON for
+ * objects), so that asserting on a 10 MB body does not store 10 MB per assertion.
+ */
+export function boundForResult(value: unknown): unknown {
+  if (typeof value === 'string') return truncate(value, RESULT_VALUE_LIMIT);
+  if (value === null || typeof value !== 'object') return value;
+  const json = toJsonish(value);
+  return json.length > RESULT_VALUE_LIMIT ? truncate(json, RESULT_VALUE_LIMIT) : value;
+}
