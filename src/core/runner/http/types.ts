@@ -66,6 +66,8 @@ export type HttpErrorCode =
   | 'ABORTED'
   | 'EGRESS_DENIED'
   | 'FILE_NOT_FOUND'
+  /** An OAuth2 token endpoint refused the client or answered without a token. */
+  | 'AUTH'
   | 'NETWORK';
 
 /** A request that produced no response. The runner turns it into an `errored` step; it never escapes a run. */
