@@ -19,15 +19,15 @@ import { boundForResult } from './values.ts';
 
 export type { ResponseView } from './response-view.ts';
 
-export interface AssertionDeps {
-  /** One compiler per run (`createSchemaCompiler().compile`), so each schema compiles once. */
+export interface AssertionsDeps {
+  /** One compiler per run (`createSchemaCompiler()`), so each schema compiles once. */
   compileSchema: CompileSchema;
 }
 
 export function checkExpectations(
   expect: Expect,
   response: ResponseView,
-  deps: AssertionDeps,
+  deps: AssertionsDeps,
 ): AssertionResult[] {
   const results: AssertionResult[] = [];
   if (expect.status !== undefined) results.push(checkStatus(expect.status, response.status));
@@ -122,7 +122,7 @@ function alternatives(items: string[]): string {
 function checkSchema(
   schema: Record<string, unknown>,
   response: ResponseView,
-  deps: AssertionDeps,
+  deps: AssertionsDeps,
 ): AssertionResult {
   const result = { kind: 'schema' as const, matcher: 'schema', expected: schema };
   const body = response.json();

@@ -23,7 +23,8 @@ const MAX_ERRORS = 20;
 const DRAFT_07 = /^https?:\/\/json-schema\.org\/draft-0[67]\/schema#?$/;
 const DRAFT_2020 = /^https?:\/\/json-schema\.org\/draft\/2020-12\/schema#?$/;
 
-export function createSchemaCompiler(): { compile: CompileSchema } {
+/** A compile function with its own cache; create one per suite run. */
+export function createSchemaCompiler(): CompileSchema {
   const options = { allErrors: true, strict: false };
   let modern: Ajv2020 | undefined;
   let draft07: Ajv | undefined;
@@ -82,7 +83,7 @@ export function createSchemaCompiler(): { compile: CompileSchema } {
     return validator;
   }
 
-  return { compile };
+  return compile;
 }
 
 function withFormats<T extends Ajv | Ajv2020>(ajv: T): T {
