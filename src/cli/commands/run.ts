@@ -1,0 +1,197 @@
+/** `assay run`: load and validate every suite, then run them concurrently and report. */
+import path from 'node:path';
+import type { RunEvent, RunSummary } from '../../core/runner/model.ts';
+import { emptyCounts } from '../../core/runner/model.ts';
+import { runSuite } from '../../core/runner/run-suite.ts';
+import { type Command, type CommandInput, EXIT, UsageError } from '../command.ts';
+import { reportUnexpected } from '../errors.ts';
+import { discoverSuiteFiles } from '../run/discover.ts';
+import { asSecrets, assignments, parseScalar, readVariablesFile, type Variables } from '../run/inputs.ts';
+import { disambiguateNames, type LoadedSuite, loadSuites } from '../run/load-suites.ts';
+import { type OpenReporter, openReporters, planReporters } from '../run/outputs.ts';
+import { runPool } from '../run/pool.ts';
+import { strings } from '../values.ts';
+
+/** Exit code after Ctrl-C, as shells report a process ended by SIGINT. */
+const EXIT_INTERRUPTED = 130;
+
+const help = `Usage: assay run <files|dirs|globs…> [options]
+
+Runs API test suites. Directories are searched recursively for .yaml, .yml and .json suites
+(node_modules and hidden folders are skipped; files without a top-level version or steps are ignored).
+Every suite is validated before anything runs.
+
+Options:
+  --var NAME=VALUE        set a variable (repeatable); 42, true, false and null are typed, anything
+                          else is a string
+  --env-file PATH         variables from a file: .json/.yaml/.yml hold a map; any other file is
+                          dotenv style (NAME=VALUE lines, # comments; quoted values stay strings)
+  --secret NAME=VALUE     a {{ secrets.NAME }} value (repeatable); masked in every output
+  --secrets-file PATH     secrets from a file, same formats as --env-file
+  -r, --reporter NAME     pretty (default), json or junit; repeatable
+  -o, --out PATH          write the preceding --reporter to a file instead of stdout
+  -c, --concurrency N     suite files run at once (default 4); steps in a suite stay sequential
+  --bail                  stop each suite at its first failed or errored step
+  --timeout MS            time limit for each suite's whole run
+  -k, --insecure          accept invalid TLS certificates
+  -h, --help              show this help
+
+Variables: suite defaults < --env-file < --var. {{ env.NAME }} reads the process environment.
+
+Examples:
+  assay run tests/api
+  assay run 'tests/**/*.yaml' --var baseUrl=http://localhost:3000 --env-file .env.test
+  assay run tests --reporter pretty --reporter junit --out reports/junit.xml
+
+Exit codes: 0 all passed, 1 a step failed or errored, 2 invalid input (usage, invalid suite,
+unreadable file), 130 interrupted.
+`;
+
+export const command: Command = {
+  help,
+  options: {
+    var: { type: 'string', multiple: true },
+    'env-file': { type: 'string', multiple: true },
+    secret: { type: 'string', multiple: true },
+    'secrets-file': { type: 'string', multiple: true },
+    reporter: { type: 'string', short: 'r', multiple: true },
+    out: { type: 'string', short: 'o', multiple: true },
+    concurrency: { type: 'string', short: 'c' },
+    bail: { type: 'boolean' },
+    timeout: { type: 'string' },
+    insecure: { type: 'boolean', short: 'k' },
+  },
+  run,
+};
+
+async function run({ values, positionals, tokens }: CommandInput): Promise<number> {
+  if (positionals.length === 0) throw new UsageError("no suites given (see 'assay run --help')");
+  const plans = planReporters(tokens);
+  const concurrency = positiveInt(values.concurrency, '--concurrency') ?? 4;
+  const timeoutMs = positiveInt(values.timeout, '--timeout');
+  const variables = await collectVariables(values);
+  const secrets = await collectSecrets(values);
+
+  const files = await discoverSuiteFiles(positionals);
+  const outcome = await loadSuites(files);
+  if (outcome.errors.length > 0) {
+    for (const message of outcome.errors) process.stderr.write(`${message}\n`);
+    process.stderr.write(`\n${outcome.invalidFiles} invalid suite file(s); nothing was run.\n`);
+    return EXIT.invalid;
+  }
+
+  const reporters = await openReporters(plans);
+  const emit = fanOut(reporters);
+  const controller = new AbortController();
+  const onSigint = (): void => {
+    if (controller.signal.aborted) process.exit(EXIT_INTERRUPTED);
+    process.stderr.write('\nInterrupted: stopping, writing reports (Ctrl-C again to quit now)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const summaries = await runPool(disambiguateNames(outcome.loaded), concurrency, (entry) =>
+      runOne(entry, {
+        variables,
+        secrets,
+        timeoutMs,
+        bail: values.bail === true,
+        insecure: values.insecure === true,
+        signal: controller.signal,
+        emit,
+      }),
+    );
+    await Promise.all(reporters.map((r) => r.close()));
+    if (controller.signal.aborted) return EXIT_INTERRUPTED;
+    return summaries.every((s) => s.status === 'passed') ? EXIT.ok : EXIT.failed;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+interface RunContext {
+  variables: Variables;
+  secrets: Record<string, string>;
+  timeoutMs: number | undefined;
+  bail: boolean;
+  insecure: boolean;
+  signal: AbortSignal;
+  emit: (event: RunEvent) => void;
+}
+
+async function runOne(entry: LoadedSuite, ctx: RunContext): Promise<RunSummary> {
+  try {
+    return await runSuite({
+      suite: entry.suite,
+      file: entry.path,
+      baseDir: path.dirname(path.resolve(entry.path)),
+      variables: ctx.variables,
+      secrets: ctx.secrets,
+      env: process.env,
+      http: { insecure: ctx.insecure },
+      timeoutMs: ctx.timeoutMs,
+      bail: ctx.bail,
+      signal: ctx.signal,
+      onEvent: ctx.emit,
+    });
+  } catch (error) {
+    // The engine turns API failures into results; reaching here is a bug. The other suites go on.
+    reportUnexpected(`unexpected error in ${entry.path}`, error);
+    const summary: RunSummary = {
+      suite: entry.suite.name,
+      file: entry.path,
+      status: 'errored',
+      startedAt: new Date().toISOString(),
+      durationMs: 0,
+      iterations: 0,
+      counts: emptyCounts(),
+      error: { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) },
+    };
+    ctx.emit({ type: 'run.finished', summary });
+    return summary;
+  }
+}
+
+/** Hands each event to every reporter; a reporter bug must not stop the run or the other reporters. */
+function fanOut(reporters: readonly OpenReporter[]): (event: RunEvent) => void {
+  let reported = false;
+  return (event) => {
+    for (const { reporter } of reporters) {
+      try {
+        reporter.onEvent(event);
+      } catch (error) {
+        if (!reported) reportUnexpected('reporter failed', error);
+        reported = true;
+      }
+    }
+  };
+}
+
+async function collectVariables(values: CommandInput['values']): Promise<Variables> {
+  const merged: Variables = {};
+  for (const file of strings(values['env-file']))
+    Object.assign(merged, await readVariablesFile(file, '--env-file'));
+  return Object.assign(merged, assignments(strings(values.var), '--var', parseScalar));
+}
+
+async function collectSecrets(values: CommandInput['values']): Promise<Record<string, string>> {
+  const merged: Record<string, string> = {};
+  for (const file of strings(values['secrets-file'])) {
+    Object.assign(
+      merged,
+      asSecrets(await readVariablesFile(file, '--secrets-file'), `--secrets-file ${file}`),
+    );
+  }
+  return Object.assign(
+    merged,
+    assignments(strings(values.secret), '--secret', (v) => v),
+  );
+}
+
+function positiveInt(value: unknown, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value);
+  if (!/^\d+$/.test(text) || Number(text) < 1)
+    throw new UsageError(`${flag} '${text}': expected a positive whole number`);
+  return Number(text);
+}
