@@ -194,7 +194,8 @@ function route(ex: Exchange, state: State): void {
       sendEncoded(res, 'gzip', zlib.gzipSync(Buffer.alloc(Number(arg1 ?? 0))));
       return;
     case 'delay':
-      setTimeout(() => sendJson(res, 200, { delayed: Number(arg1) }), Number(arg1));
+      // Unref'd: a delayed answer nobody waits for must not hold the test process open.
+      setTimeout(() => sendJson(res, 200, { delayed: Number(arg1) }), Number(arg1)).unref();
       return;
     case 'bytes':
       res.writeHead(200, { 'content-type': 'application/octet-stream' });
