@@ -23,17 +23,18 @@ export function iterationSuffix(iteration: number, iterations: number): string {
 
 /** One line that says why a step did not pass. */
 export function headline(result: StepResult): string {
-  if (result.error) return `${result.error.code}: ${firstLine(result.error.message)}`;
+  if (result.error) return printable(`${result.error.code}: ${firstLine(result.error.message)}`);
   const failed = result.assertions.filter((a) => !a.passed);
   const first = failed[0];
   if (!first) return result.status;
-  return failed.length > 1 ? `${first.message} (+${failed.length - 1} more)` : first.message;
+  const message = printable(firstLine(first.message));
+  return failed.length > 1 ? `${message} (+${failed.length - 1} more)` : message;
 }
 
 export function evidenceLines(result: StepResult, paint: Paint = plain): string[] {
   const lines: string[] = [];
   lines.push(paint('dim', `attempts: ${result.attempts} · ${formatDuration(result.durationMs)}`));
-  if (result.request) lines.push(`${paint('bold', result.request.method)} ${result.request.url}`);
+  if (result.request) lines.push(`${paint('bold', result.request.method)} ${printable(result.request.url)}`);
   if (result.response) {
     const r = result.response;
     const redirects = r.redirects > 0 ? ` after ${r.redirects} redirect(s)` : '';
@@ -45,7 +46,7 @@ export function evidenceLines(result: StepResult, paint: Paint = plain): string[
     if (!assertion.passed) lines.push(...assertionLines(assertion, paint));
   }
   if (result.error) {
-    lines.push(paint('bad', `error ${result.error.code}: ${result.error.message}`));
+    lines.push(paint('bad', printable(`error ${result.error.code}: ${result.error.message}`)));
   }
   if (result.response && result.response.body.text.length > 0) {
     lines.push(paint('dim', result.response.body.truncated ? 'body (truncated):' : 'body:'));
@@ -56,7 +57,7 @@ export function evidenceLines(result: StepResult, paint: Paint = plain): string[
 
 function assertionLines(a: AssertionResult, paint: Paint): string[] {
   return [
-    paint('bad', `✗ ${a.message}`),
+    paint('bad', `✗ ${printable(a.message)}`),
     `    expected: ${paint('good', formatValue(a.expected))}`,
     `    actual:   ${paint('bad', formatValue(a.actual))}`,
   ];
@@ -73,7 +74,7 @@ export function bodyLines(body: BodyExcerpt): string[] {
     }
   }
   const all = text.split(/\r?\n/);
-  const shown = all.slice(0, BODY_LINES).map((l) => clip(l, LINE_CHARS));
+  const shown = all.slice(0, BODY_LINES).map((l) => clip(printable(l), LINE_CHARS));
   if (all.length > BODY_LINES || body.truncated) shown.push('…');
   return shown;
 }
@@ -86,7 +87,7 @@ export function formatValue(value: unknown): string {
   } catch {
     text = String(value);
   }
-  return clip(text, VALUE_CHARS);
+  return clip(printable(text), VALUE_CHARS);
 }
 
 export function formatDuration(ms: number): string {
@@ -104,6 +105,15 @@ export function formatBytes(bytes: number): string {
 
 export function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+// C0 and C1 controls except tab and newline: an API's body could otherwise move the cursor or recolour
+// a terminal, and XML cannot carry most of them.
+const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
+
+/** Text from the API made safe to print: control characters become visible `\uXXXX`. */
+export function printable(text: string): string {
+  return text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function firstLine(text: string): string {

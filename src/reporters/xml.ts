@@ -9,12 +9,14 @@ function visible(char: string): string {
   return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
 }
 
+/** Carriage returns are written as references: parsers would otherwise fold `\r\n` into `\n`. */
 export function escapeText(text: string): string {
   return text
     .replace(ILLEGAL, visible)
     .replaceAll('&', '&amp;')
     .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;');
+    .replaceAll('>', '&gt;')
+    .replaceAll('\r', '&#13;');
 }
 
 /** Attribute values also keep their line breaks and tabs, which parsers would otherwise normalise to spaces. */
@@ -23,8 +25,7 @@ export function escapeAttribute(text: string): string {
     .replaceAll('"', '&quot;')
     .replaceAll("'", '&apos;')
     .replaceAll('\t', '&#9;')
-    .replaceAll('\n', '&#10;')
-    .replaceAll('\r', '&#13;');
+    .replaceAll('\n', '&#10;');
 }
 
 export function element(
