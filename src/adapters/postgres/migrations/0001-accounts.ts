@@ -41,7 +41,8 @@ export const accounts: Migration = {
       description text not null default '',
       created_at timestamptz not null default now(),
       updated_at timestamptz not null default now(),
-      unique (organisation_id, slug)
+      unique (organisation_id, slug),
+      unique (id, organisation_id)
     )`,
     'create index projects_org_created_idx on projects (organisation_id, created_at, id)',
     `create table api_keys (

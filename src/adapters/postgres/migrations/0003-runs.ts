@@ -8,9 +8,9 @@ export const runs: Migration = {
     `create table schedules (
       id uuid primary key,
       organisation_id uuid not null references organisations (id) on delete cascade,
-      project_id uuid not null references projects (id) on delete cascade,
-      suite_id uuid not null references suites (id) on delete cascade,
-      environment_id uuid references environments (id) on delete set null,
+      project_id uuid not null,
+      suite_id uuid not null,
+      environment_id uuid,
       name text not null default '',
       cron text not null,
       timezone text not null default 'UTC',
@@ -19,7 +19,12 @@ export const runs: Migration = {
       last_fired_at timestamptz,
       created_by uuid references users (id) on delete set null,
       created_at timestamptz not null default now(),
-      updated_at timestamptz not null default now()
+      updated_at timestamptz not null default now(),
+      unique (id, organisation_id),
+      foreign key (project_id, organisation_id) references projects (id, organisation_id) on delete cascade,
+      foreign key (suite_id, organisation_id) references suites (id, organisation_id) on delete cascade,
+      foreign key (environment_id, organisation_id) references environments (id, organisation_id)
+        on delete set null (environment_id)
     )`,
     // The scheduler polls across organisations for due schedules; disabled ones are not indexed.
     'create index schedules_due_idx on schedules (next_fire_at) where enabled',
@@ -27,11 +32,11 @@ export const runs: Migration = {
     `create table runs (
       id uuid primary key,
       organisation_id uuid not null references organisations (id) on delete cascade,
-      project_id uuid not null references projects (id) on delete cascade,
+      project_id uuid not null,
       suite_id uuid not null,
       suite_version integer not null,
-      environment_id uuid references environments (id) on delete set null,
-      schedule_id uuid references schedules (id) on delete set null,
+      environment_id uuid,
+      schedule_id uuid,
       status text not null default 'queued'
         check (status in ('queued', 'running', 'passed', 'failed', 'errored', 'cancelled')),
       trigger text not null check (trigger in ('manual', 'api', 'schedule', 'ci')),
@@ -52,7 +57,14 @@ export const runs: Migration = {
       error jsonb,
       created_at timestamptz not null default now(),
       updated_at timestamptz not null default now(),
-      foreign key (suite_id, suite_version) references suite_versions (suite_id, version) on delete cascade
+      unique (id, organisation_id),
+      foreign key (project_id, organisation_id) references projects (id, organisation_id) on delete cascade,
+      foreign key (suite_id, organisation_id) references suites (id, organisation_id) on delete cascade,
+      foreign key (suite_id, suite_version) references suite_versions (suite_id, version) on delete cascade,
+      foreign key (environment_id, organisation_id) references environments (id, organisation_id)
+        on delete set null (environment_id),
+      foreign key (schedule_id, organisation_id) references schedules (id, organisation_id)
+        on delete set null (schedule_id)
     )`,
     'create unique index runs_idempotency_key on runs (organisation_id, idempotency_key) where idempotency_key is not null',
     'create index runs_org_suite_created_idx on runs (organisation_id, suite_id, created_at, id)',
@@ -62,7 +74,7 @@ export const runs: Migration = {
     // Recovery and the reconciler scan unfinished runs of every organisation; finished runs stay out.
     `create index runs_unfinished_idx on runs (queued_at, id) where status in ('queued', 'running')`,
     `create table step_results (
-      run_id uuid not null references runs (id) on delete cascade,
+      run_id uuid not null,
       attempt integer not null,
       seq integer not null,
       organisation_id uuid not null,
@@ -73,25 +85,29 @@ export const runs: Migration = {
       started_at timestamptz not null,
       duration_ms integer not null,
       result jsonb not null,
-      primary key (run_id, attempt, seq)
+      primary key (run_id, attempt, seq),
+      foreign key (run_id, organisation_id) references runs (id, organisation_id) on delete cascade
     )`,
     `create table run_events (
-      run_id uuid not null references runs (id) on delete cascade,
+      run_id uuid not null,
       seq integer not null,
       organisation_id uuid not null,
       type text not null,
       data jsonb not null,
       created_at timestamptz not null default now(),
-      primary key (run_id, seq)
+      primary key (run_id, seq),
+      foreign key (run_id, organisation_id) references runs (id, organisation_id) on delete cascade
     )`,
     // One row per due time: a second process firing the same schedule at the same time inserts nothing.
     `create table schedule_fires (
-      schedule_id uuid not null references schedules (id) on delete cascade,
+      schedule_id uuid not null,
       fire_at timestamptz not null,
       organisation_id uuid not null,
-      run_id uuid references runs (id) on delete set null,
+      run_id uuid,
       created_at timestamptz not null default now(),
-      primary key (schedule_id, fire_at)
+      primary key (schedule_id, fire_at),
+      foreign key (schedule_id, organisation_id) references schedules (id, organisation_id) on delete cascade,
+      foreign key (run_id, organisation_id) references runs (id, organisation_id) on delete set null (run_id)
     )`,
   ],
 };

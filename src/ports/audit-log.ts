@@ -1,0 +1,20 @@
+import type { Page, PageRequest } from './pagination.ts';
+
+/** Append-only (the database refuses updates and deletes): who did what, to what, from where. */
+export interface AuditEntry {
+  id: string;
+  organisationId: string;
+  actor: { type: 'user' | 'api_key' | 'system'; id: string | null };
+  /** Dotted verb: `suite.created`, `api_key.revoked`, `member.role_changed` … */
+  action: string;
+  target: { type: string; id: string | null } | null;
+  data: Record<string, unknown>;
+  ip: string | null;
+  createdAt: Date;
+}
+
+export interface AuditLog {
+  append(entry: Omit<AuditEntry, 'id' | 'createdAt'> & { createdAt?: Date }): Promise<AuditEntry>;
+  /** Newest first. */
+  list(organisationId: string, filter: { action?: string }, page?: PageRequest): Promise<Page<AuditEntry>>;
+}
