@@ -59,34 +59,39 @@ export interface MatcherObject {
   in?: unknown[];
 }
 
-export const matcherObjectSchema: z.ZodType<MatcherObject> = z.lazy(() =>
-  z
-    .strictObject({
-      equals: jsonValue.optional(),
-      notEquals: jsonValue.optional(),
-      lt: comparable.optional(),
-      lte: comparable.optional(),
-      gt: comparable.optional(),
-      gte: comparable.optional(),
-      contains: jsonValue.optional(),
-      notContains: jsonValue.optional(),
-      matches: z.string().describe('A regular expression (JavaScript syntax), or /pattern/flags.').optional(),
-      exists: z.boolean().optional(),
-      type: z.enum(VALUE_TYPES).optional(),
-      length: z.union([z.int().min(0), matcherObjectSchema]).optional(),
-      in: z.array(jsonValue).optional(),
-    })
-    .refine((m) => Object.keys(m).length > 0, {
-      message: 'an empty matcher checks nothing: give at least one of ' + MATCHER_KEYS.join(', '),
-      // An object with only unknown keys is already reported as such.
-      when: (payload) => payload.issues.length === 0,
-    })
-    .meta({ minProperties: 1 })
-    .register(schemaPhrases, {
-      expected: 'a matcher object',
-      unknownKeyHint: 'to compare with an object, write { equals: { … } }',
-    }),
-);
+export const matcherObjectSchema: z.ZodType<MatcherObject> = z
+  .lazy(() =>
+    z
+      .strictObject({
+        equals: jsonValue.optional(),
+        notEquals: jsonValue.optional(),
+        lt: comparable.optional(),
+        lte: comparable.optional(),
+        gt: comparable.optional(),
+        gte: comparable.optional(),
+        contains: jsonValue.optional(),
+        notContains: jsonValue.optional(),
+        matches: z
+          .string()
+          .describe('A regular expression (JavaScript syntax), or /pattern/flags.')
+          .optional(),
+        exists: z.boolean().optional(),
+        type: z.enum(VALUE_TYPES).optional(),
+        length: z.union([z.int().min(0), matcherObjectSchema]).optional(),
+        in: z.array(jsonValue).optional(),
+      })
+      .refine((m) => Object.keys(m).length > 0, {
+        message: 'an empty matcher checks nothing: give at least one of ' + MATCHER_KEYS.join(', '),
+        // An object with only unknown keys is already reported as such.
+        when: (payload) => payload.issues.length === 0,
+      })
+      .meta({ minProperties: 1 })
+      .register(schemaPhrases, {
+        expected: 'a matcher object',
+        unknownKeyHint: 'to compare with an object, write { equals: { … } }',
+      }),
+  )
+  .meta({ id: 'MatcherObject' });
 
 /**
  * A matcher, or a bare value meaning `equals`. An object is always read as a matcher object: to compare
