@@ -193,6 +193,10 @@ function route(ex: Exchange, state: State): void {
       // Small on the wire, `n` bytes once decoded: tests the decoded-size bound.
       sendEncoded(res, 'gzip', zlib.gzipSync(Buffer.alloc(Number(arg1 ?? 0))));
       return;
+    case 'gzip-random':
+      // Incompressible: as large on the wire as once decoded.
+      sendEncoded(res, 'gzip', zlib.gzipSync(randomBytes(Number(arg1 ?? 0))));
+      return;
     case 'delay':
       // Unref'd: a delayed answer nobody waits for must not hold the test process open.
       setTimeout(() => sendJson(res, 200, { delayed: Number(arg1) }), Number(arg1)).unref();

@@ -68,32 +68,35 @@ export function createBodySink(
     };
   }
 
-  // Built on the first chunk: an empty body (HEAD, 204) has nothing to decode, and deflate needs a look
-  // at the first bytes to tell a zlib stream from a raw one.
+  // Compressed input is buffered up to SYNC_DECODE_LIMIT and decoded in one synchronous call at the end:
+  // for the small bodies most APIs send this is much cheaper than a zlib stream. Beyond the limit the
+  // buffered input is handed to a stream decoder, which bounds memory however large the body gets.
+  const pending: Buffer[] = [];
+  let pendingSize = 0;
   let first: Transform | undefined;
-  let last: Transform | undefined;
   const fail = (error: HttpError): void => {
     if (failed) return;
     failed = true;
     first?.destroy();
     callbacks.fail(error);
   };
-  const build = (chunk: Buffer): void => {
-    const streams = decodings.map((name, index) => decoderFor(name, index === 0 ? chunk : undefined));
+  const decodeError = (name: string, error: Error): HttpError =>
+    new HttpError('NETWORK', `could not decode the ${name} response body: ${error.message}`, {
+      cause: error,
+    });
+
+  const startStreaming = (): void => {
+    const head = Buffer.concat(pending, pendingSize);
+    pending.length = 0;
+    const streams = decodings.map((name, index) => decoderFor(name, index === 0 ? head : undefined));
     for (let i = 0; i < streams.length; i++) {
       const stream = streams[i] as Transform;
       const name = decodings[i] as string;
-      stream.on('error', (error) =>
-        fail(
-          new HttpError('NETWORK', `could not decode the ${name} response body: ${error.message}`, {
-            cause: error,
-          }),
-        ),
-      );
+      stream.on('error', (error) => fail(decodeError(name, error)));
       if (i > 0) (streams[i - 1] as Transform).pipe(stream);
     }
     first = streams[0] as Transform;
-    last = streams[streams.length - 1] as Transform;
+    const last = streams[streams.length - 1] as Transform;
     first.on('drain', () => callbacks.drain());
     last.on('data', (out: Buffer) => {
       if (failed) return;
@@ -104,18 +107,37 @@ export function createBodySink(
     last.on('end', () => {
       if (!failed) callbacks.done(Buffer.concat(chunks, size));
     });
+    first.write(head);
+  };
+
+  const decodeAtOnce = (): void => {
+    let data: Buffer = Buffer.concat(pending, pendingSize);
+    for (const name of decodings) {
+      if (data.length === 0) break;
+      try {
+        data = decodeSync(name, data, maxBytes);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        fail(code === 'ERR_BUFFER_TOO_LARGE' ? tooLarge() : decodeError(name, error as Error));
+        return;
+      }
+    }
+    callbacks.done(data);
   };
 
   return {
     write(chunk) {
       if (failed) return true;
-      if (!first) build(chunk);
-      return (first as Transform).write(chunk);
+      if (first) return first.write(chunk);
+      pending.push(chunk);
+      pendingSize += chunk.length;
+      if (pendingSize > SYNC_DECODE_LIMIT) startStreaming();
+      return true;
     },
     end() {
       if (failed) return;
       if (first) first.end();
-      else callbacks.done(Buffer.alloc(0));
+      else decodeAtOnce();
     },
     destroy() {
       failed = true;
@@ -124,18 +146,41 @@ export function createBodySink(
   };
 }
 
+/** Compressed bodies up to this size are decoded in one synchronous call. */
+const SYNC_DECODE_LIMIT = 64 * 1024;
+
+// Servers end streams loosely; flush what is there instead of failing on a missing trailer.
+const ZLIB_OPTIONS = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH };
+const BROTLI_OPTIONS = {
+  flush: zlib.constants.BROTLI_OPERATION_FLUSH,
+  finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH,
+};
+
+function decodeSync(name: string, data: Buffer, maxBytes: number): Buffer {
+  const maxOutputLength = maxBytes;
+  switch (name) {
+    case 'gzip':
+    case 'x-gzip':
+      return zlib.gunzipSync(data, { ...ZLIB_OPTIONS, maxOutputLength });
+    case 'br':
+      return zlib.brotliDecompressSync(data, { ...BROTLI_OPTIONS, maxOutputLength });
+    case 'zstd':
+      return zlib.zstdDecompressSync(data, { maxOutputLength });
+    default:
+      return isZlibHeader(data)
+        ? zlib.inflateSync(data, { ...ZLIB_OPTIONS, maxOutputLength })
+        : zlib.inflateRawSync(data, { ...ZLIB_OPTIONS, maxOutputLength });
+  }
+}
+
 function decoderFor(name: string, firstChunk: Buffer | undefined): Transform {
-  // Servers end streams loosely; flush what is there instead of failing on a missing trailer.
-  const options = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH };
+  const options = ZLIB_OPTIONS;
   switch (name) {
     case 'gzip':
     case 'x-gzip':
       return zlib.createGunzip(options);
     case 'br':
-      return zlib.createBrotliDecompress({
-        flush: zlib.constants.BROTLI_OPERATION_FLUSH,
-        finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH,
-      });
+      return zlib.createBrotliDecompress(BROTLI_OPTIONS);
     case 'zstd':
       return zlib.createZstdDecompress();
     default:
