@@ -60,7 +60,8 @@ export function createConnector(options: ConnectorOptions): buildConnector.conne
         finish(error as Error);
         return;
       }
-      const where = address === hostname ? `${hostname}:${port}` : `${hostname}:${port} (${address})`;
+      const where =
+        address === hostname ? `${hostPort(hostname, port)}` : `${hostPort(hostname, port)} (${address})`;
       let tcpAt = 0;
       const current = secure
         ? tls.connect({
@@ -122,7 +123,9 @@ function connectError(error: NodeJS.ErrnoException, where: string, duringTls: bo
   if (error instanceof HttpError) return error;
   if (duringTls && error.code !== 'ECONNRESET') {
     const code = error.code ? ` (${error.code})` : '';
-    return new HttpError('TLS', `TLS handshake with ${where} failed: ${error.message}${code}`, options);
+    // Node appends advice about its own flags (`--use-system-ca`) that means nothing to a suite author.
+    const reason = error.message.split('; ')[0];
+    return new HttpError('TLS', `TLS handshake with ${where} failed: ${reason}${code}`, options);
   }
   switch (error.code) {
     case 'ECONNREFUSED':
@@ -136,4 +139,8 @@ function connectError(error: NodeJS.ErrnoException, where: string, duringTls: bo
         options,
       );
   }
+}
+
+function hostPort(host: string, port: number): string {
+  return net.isIPv6(host) ? `[${host}]:${port}` : `${host}:${port}`;
 }
