@@ -47,7 +47,7 @@ export interface SuiteStore {
   /** Without `version`, the latest. */
   getVersion(organisationId: string, suiteId: string, version?: number): Promise<SuiteVersion | null>;
   list(organisationId: string, filter: { projectId?: string }, page?: PageRequest): Promise<Page<Suite>>;
-  /** Newest first, without sources' parsed form. */
+  /** Newest first. */
   listVersions(organisationId: string, suiteId: string, page?: PageRequest): Promise<Page<SuiteVersion>>;
   rename(organisationId: string, suiteId: string, name: string): Promise<Suite | null>;
   /** Deletes the suite, its versions, schedules and runs. */
