@@ -256,7 +256,11 @@ function unknownKey(
 
 function oneBody(ctx: IssueContext, path: DocumentPath): LocatedError {
   const request = lookup(ctx.data, path).value;
-  const present = BODY_KEYS.filter((k) => childOf(request, k) !== undefined);
+  // In document order, so the error points at the body that came second.
+  const keys = typeof request === 'object' && request !== null ? Object.keys(request) : [];
+  const present = keys.filter(
+    (k) => (BODY_KEYS as readonly string[]).includes(k) && childOf(request, k) !== undefined,
+  );
   const second = present[1];
   const at = second === undefined ? path : [...path, second];
   return {

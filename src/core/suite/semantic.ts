@@ -126,7 +126,7 @@ function reservedNames(
     problems.push({
       path: [...path, name],
       at: 'key',
-      message: `a ${kind} named "${name}" would hide {{ ${name}.NAME }}: choose another name`,
+      message: `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} named "${name}" would hide {{ ${name}.NAME }}: choose another name`,
     });
   }
 }
