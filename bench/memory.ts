@@ -1,8 +1,9 @@
 /**
  * Memory of a long `assay run`: 100,000 steps, shaped two ways (100 steps × 1,000 inline iteration
- * rows, and one file of 100,000 steps), with the child's RSS and high-water mark read from
- * /proc/<pid>/status every 100 ms. Flat means the RSS late in the run is close to the RSS early on:
- * nothing grows with the number of steps executed.
+ * rows, and one file of 100,000 steps). Every 100 ms the child's RSS and high-water mark are read from
+ * /proc/<pid>/status and the target's request count is read from its stats endpoint, so memory can be
+ * told apart by phase: loading the suite (before the first request) and executing it. Flat means the
+ * RSS after 90 % of the steps is close to the RSS after 10 %: nothing grows with the steps executed.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,56 +18,102 @@ export interface MemoryFigures {
   ok: boolean;
   error?: string;
   wallMs: number;
-  /** VmHWM at the last sample: the most the process ever held resident. */
+  /** Spawn to first request: start-up plus reading and validating the suite. */
+  loadMs: number;
+  /** VmHWM before the first request: what loading the suite cost. */
+  loadPeakMb: number;
+  /** VmHWM over the whole run: the most the process ever held resident. */
   peakMb: number;
-  /** VmRSS at 10 %, 50 % and 90 % of the run's duration. */
+  /** VmRSS when 10 %, 50 % and 90 % of the requests had been served. */
   rssAtMb: { p10: number; p50: number; p90: number };
-  /** Largest RSS between 10 % and 90 % of the run minus the RSS at 10 %. */
+  /** Largest RSS between 10 % and 90 % of the requests minus the RSS at 10 %. */
   growthMb: number;
   samples: number;
-  /** Every sample, for plotting: [ms since start, RSS MB]. */
-  series: [number, number][];
+  /** Every sample, for plotting: [ms since spawn, RSS MB, requests served so far]. */
+  series: [number, number, number][];
+}
+
+interface Progress {
+  t: number;
+  requests: number;
 }
 
 const mb = (kb: number): number => Math.round((kb / 1024) * 10) / 10;
 
-function rssAt(samples: readonly MemorySample[], fraction: number, wallMs: number): number {
-  const t = fraction * wallMs;
+function nearest(samples: readonly MemorySample[], t: number): MemorySample {
   let best = samples[0]!;
   for (const s of samples) if (Math.abs(s.t - t) < Math.abs(best.t - t)) best = s;
-  return best.rssKb;
+  return best;
+}
+
+/** Time at which `count` requests had been served (first progress sample at or past it). */
+function timeAt(progress: readonly Progress[], count: number): number {
+  return progress.find((p) => p.requests >= count)?.t ?? Number.NaN;
+}
+
+function requestsAt(progress: readonly Progress[], t: number): number {
+  let served = 0;
+  for (const p of progress) if (p.t <= t) served = p.requests;
+  return served;
 }
 
 export function summarise(
   variant: string,
   requests: number,
   wallMs: number,
-  samples: MemorySample[],
+  samples: readonly MemorySample[],
+  progress: readonly Progress[],
 ): Omit<MemoryFigures, 'ok' | 'error'> {
-  if (samples.length === 0) {
+  const firstRequest = timeAt(progress, 1);
+  if (samples.length === 0 || Number.isNaN(firstRequest)) {
+    const none = Number.NaN;
     return {
-      variant,
-      requests,
-      wallMs,
-      peakMb: Number.NaN,
-      rssAtMb: { p10: Number.NaN, p50: Number.NaN, p90: Number.NaN },
-      growthMb: Number.NaN,
-      samples: 0,
+      ...{ variant, requests, wallMs, loadMs: none, loadPeakMb: none, peakMb: none, growthMb: none },
+      rssAtMb: { p10: none, p50: none, p90: none },
+      samples: samples.length,
       series: [],
     };
   }
-  const p10 = rssAt(samples, 0.1, wallMs);
-  const window = samples.filter((s) => s.t >= 0.1 * wallMs && s.t <= 0.9 * wallMs);
-  const maxInWindow = Math.max(p10, ...window.map((s) => s.rssKb));
+  const at = (fraction: number) => nearest(samples, timeAt(progress, Math.ceil(fraction * requests)));
+  const p10 = at(0.1);
+  const p90 = at(0.9);
+  const window = samples.filter((s) => s.t >= p10.t && s.t <= p90.t);
+  const loading = samples.filter((s) => s.t < firstRequest);
   return {
     variant,
     requests,
     wallMs,
+    loadMs: firstRequest,
+    loadPeakMb: mb(Math.max(0, ...loading.map((s) => s.hwmKb))),
     peakMb: mb(Math.max(...samples.map((s) => s.hwmKb))),
-    rssAtMb: { p10: mb(p10), p50: mb(rssAt(samples, 0.5, wallMs)), p90: mb(rssAt(samples, 0.9, wallMs)) },
-    growthMb: mb(maxInWindow - p10),
+    rssAtMb: { p10: mb(p10.rssKb), p50: mb(at(0.5).rssKb), p90: mb(p90.rssKb) },
+    growthMb: mb(Math.max(...window.map((s) => s.rssKb)) - p10.rssKb),
     samples: samples.length,
-    series: samples.map((s) => [Math.round(s.t), mb(s.rssKb)]),
+    series: samples.map((s) => [Math.round(s.t), mb(s.rssKb), requestsAt(progress, s.t)]),
+  };
+}
+
+/** Polls the target's request count every `intervalMs`, never two polls at once. */
+function sampleProgress(target: Target, origin: number, intervalMs = 100): { stop(): Progress[] } {
+  const progress: Progress[] = [];
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    const t = performance.now() - origin;
+    target
+      .stats()
+      .then((stats) => progress.push({ t, requests: stats.requests }))
+      .catch(() => undefined) // a missed poll only lowers the resolution
+      .finally(() => {
+        busy = false;
+      });
+  }, intervalMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      return progress;
+    },
   };
 }
 
@@ -95,17 +142,22 @@ export async function runMemory(target: Target, options: MemoryOptions): Promise
     await target.reset();
     log(`  ${v.variant}: running…`);
     let sampler: ReturnType<typeof sampleMemory> | undefined;
+    let poller: ReturnType<typeof sampleProgress> | undefined;
     const timeoutMs = 120_000 + v.requests * 10;
     const run = await runTimed(process.execPath, [ASSAY_CLI, 'run', file, ...ASSAY_QUIET], {
       timeoutMs,
       cwd: ROOT,
       env: childEnv(),
       onSpawn: (pid) => {
-        sampler = sampleMemory(pid, 100);
+        const origin = performance.now();
+        sampler = sampleMemory(pid, 100, origin);
+        poller = sampleProgress(target, origin);
       },
     });
     const samples = sampler?.stop() ?? [];
     const stats = await target.stats();
+    // The last poll may predate the final requests: close the series with the exact final count.
+    const progress = [...(poller?.stop() ?? []), { t: run.ms, requests: stats.requests }];
     let error: string | undefined;
     const tail = run.stderr.trim().split('\n').slice(-10).join('\n');
     if (run.timedOut) error = `timed out after ${timeoutMs} ms\n${tail}`;
@@ -114,14 +166,14 @@ export async function runMemory(target: Target, options: MemoryOptions): Promise
       error = `the target served ${stats.requests} requests, expected ${v.requests}`;
     }
     const figures: MemoryFigures = {
-      ...summarise(v.variant, v.requests, run.ms, samples),
+      ...summarise(v.variant, v.requests, run.ms, samples, progress),
       ok: error === undefined,
       ...(error === undefined ? {} : { error }),
     };
     results.push(figures);
     log(
       error === undefined
-        ? `  ${v.variant}: ${(run.ms / 1000).toFixed(1)} s, peak ${figures.peakMb} MB`
+        ? `  ${v.variant}: ${(run.ms / 1000).toFixed(1)} s, peak ${figures.peakMb} MB (loading ${figures.loadPeakMb} MB)`
         : `  ${v.variant} FAILED: ${error}`,
     );
   }
@@ -129,19 +181,32 @@ export async function runMemory(target: Target, options: MemoryOptions): Promise
 }
 
 export function memoryTable(results: readonly MemoryFigures[]): string {
-  const header = ['assay run, 100k steps', 'time', 'peak RSS', 'RSS @10%', '@50%', '@90%', 'growth 10→90%'];
+  const header = [
+    'assay run',
+    'time',
+    'to 1st request',
+    'peak while loading',
+    'peak RSS',
+    'RSS @10% steps',
+    '@50%',
+    '@90%',
+    'growth 10→90%',
+  ];
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   const rows = results.map((r) =>
     r.ok
       ? [
           r.variant,
-          `${(r.wallMs / 1000).toFixed(1)} s`,
+          s(r.wallMs),
+          s(r.loadMs),
+          `${r.loadPeakMb} MB`,
           `${r.peakMb} MB`,
           `${r.rssAtMb.p10} MB`,
           `${r.rssAtMb.p50} MB`,
           `${r.rssAtMb.p90} MB`,
           `${r.growthMb} MB`,
         ]
-      : [r.variant, 'FAILED', '', '', '', '', ''],
+      : [r.variant, 'FAILED', '', '', '', '', '', '', ''],
   );
   return table(header, rows);
 }

@@ -162,13 +162,19 @@ function readStatusKb(pid: number): { rssKb: number; hwmKb: number } | undefined
   }
 }
 
-/** Samples a process's RSS and high-water mark every `intervalMs` until `stop()`. */
-export function sampleMemory(pid: number, intervalMs = 100): { stop(): MemorySample[] } {
+/**
+ * Samples a process's RSS and high-water mark every `intervalMs` until `stop()`; times are relative
+ * to `origin` (a performance.now() value) so they line up with other samplers of the same run.
+ */
+export function sampleMemory(
+  pid: number,
+  intervalMs = 100,
+  origin = performance.now(),
+): { stop(): MemorySample[] } {
   const samples: MemorySample[] = [];
-  const started = performance.now();
   const take = (): void => {
     const kb = readStatusKb(pid);
-    if (kb) samples.push({ t: performance.now() - started, ...kb });
+    if (kb) samples.push({ t: performance.now() - origin, ...kb });
   };
   take();
   const timer = setInterval(take, intervalMs);

@@ -6,14 +6,14 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { memoryTable, runMemory } from './memory.ts';
 import { startTarget } from './proc.ts';
 import { runSpeed, selfCheck } from './speed.ts';
 import { ratios, speedTable } from './stats.ts';
-import { TOOL_IDS, TOOL_LABELS, type ToolId, unavailable } from './tools.ts';
+import { ASSAY_CLI, TOOL_IDS, TOOL_LABELS, type ToolId, unavailable, useAssayCli } from './tools.ts';
 
 const BENCH = fileURLToPath(new URL('.', import.meta.url));
 const RESULTS = join(BENCH, 'results', 'latest.json');
@@ -25,6 +25,8 @@ const USAGE = `usage: npm run bench -- [options]
   --no-self-check        skip the check that every tool fails on a false assertion
   --memory               instead: peak and flatness of RSS over a long assay run
   --memory-steps <count> steps of that run (default 100000)
+  --assay-cli <path>     launch assay from this entry, e.g. a compiled dist/cli/main.js
+                         (default: the sources, src/cli/main.ts)
 `;
 
 const ALIASES: Record<string, ToolId> = { a: 'assay', b: 'bare', c: 'newman', d: 'stepci' };
@@ -48,6 +50,7 @@ const FLAGS = {
   'self-check': { type: 'boolean', default: true },
   memory: { type: 'boolean', default: false },
   'memory-steps': { type: 'string' },
+  'assay-cli': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -77,6 +80,7 @@ function parseOptions() {
     selfCheck: values['self-check'],
     memory: values.memory,
     memorySteps: positiveInt('memory-steps', values['memory-steps'], 100_000),
+    assayCli: values['assay-cli'],
   };
 }
 
@@ -126,6 +130,7 @@ function saveResults(section: 'speed' | 'memory', data: unknown): void {
 
 async function main(): Promise<number> {
   const options = parseOptions();
+  if (options.assayCli) useAssayCli(resolve(options.assayCli));
   const log = (line: string): void => {
     process.stderr.write(`${line}\n`);
   };
@@ -141,13 +146,14 @@ async function main(): Promise<number> {
   const target = await startTarget();
   const m = machine();
   log(`machine: ${m.cpus} cores, ${m.cpuModel}, ${m.memoryGb} GB, node ${m.node}; target ${target.baseUrl}`);
+  if (tools.includes('assay')) log(`assay entry: ${ASSAY_CLI}`);
 
   try {
     if (options.memory) {
       log(`memory: assay run of ${options.memorySteps} steps, RSS sampled every 100 ms`);
       const results = await runMemory(target, { steps: options.memorySteps, dir, log });
       process.stdout.write(`\n${memoryTable(results)}\n`);
-      saveResults('memory', { steps: options.memorySteps, results });
+      saveResults('memory', { steps: options.memorySteps, assayCli: ASSAY_CLI, results });
       return results.every((r) => r.ok) ? 0 : 1;
     }
 
@@ -173,6 +179,7 @@ async function main(): Promise<number> {
       process.stdout.write(`\n${TOOL_LABELS[failure.tool]} FAILED: ${failure.message}\n`);
     }
     saveResults('speed', {
+      assayCli: ASSAY_CLI,
       n: options.n,
       reps: options.reps,
       tools: speed.figures.map((f) => ({ ...f, ratios: ratios(f, speed.figures) })),

@@ -42,7 +42,7 @@ export async function measure(
   if (stats.requests !== n) {
     throw new Error(`exited 0 but the target served ${stats.requests} requests, expected ${n}\n${tail}`);
   }
-  return { ms: run.ms, inner: innerMs(run.stdout), connections: stats.connections };
+  return { ms: run.ms, inner: innerMs(tool, run.stdout, files), connections: stats.connections };
 }
 
 export async function runSpeed(target: Target, options: SpeedOptions): Promise<SpeedResult> {

@@ -100,6 +100,8 @@ export function stepCiWorkflow(baseUrl: string, n: number): string {
 
 export interface SuiteFiles {
   assay: string;
+  /** Where `assay run` writes its JSON report; its `durationMs` is Assay's own clock. */
+  assayReport: string;
   postman: string;
   stepci: string;
 }
@@ -108,6 +110,7 @@ export interface SuiteFiles {
 export async function writeSuites(dir: string, baseUrl: string, n: number): Promise<SuiteFiles> {
   const files: SuiteFiles = {
     assay: join(dir, `assay-${n}.yaml`),
+    assayReport: join(dir, `assay-${n}-report.json`),
     postman: join(dir, `postman-${n}.json`),
     stepci: join(dir, `stepci-${n}.yaml`),
   };

@@ -3,7 +3,7 @@
  * (no shell, no npx), so the measured time is the tool's own start-up and work, and the pid is the
  * tool's for memory sampling.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { SuiteFiles } from './suites.ts';
 
@@ -20,7 +20,11 @@ export const TOOL_LABELS: Record<ToolId, string> = {
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BENCH = fileURLToPath(new URL('.', import.meta.url));
-export const ASSAY_CLI = `${ROOT}src/cli/main.ts`;
+/** The entry `assay run` is launched from: the sources by default, a compiled main.js with --assay-cli. */
+export let ASSAY_CLI = `${ROOT}src/cli/main.ts`;
+export function useAssayCli(path: string): void {
+  ASSAY_CLI = path;
+}
 const NEWMAN_CLI = `${BENCH}node_modules/newman/bin/newman.js`;
 
 export interface Invocation {
@@ -33,7 +37,12 @@ export function invocation(tool: ToolId, files: SuiteFiles, baseUrl: string, n: 
   const node = process.execPath;
   switch (tool) {
     case 'assay':
-      return { command: node, args: [ASSAY_CLI, 'run', files.assay, ...ASSAY_QUIET] };
+      // The CI-style JSON report, written to a file rather than a terminal: every step result is still
+      // built and serialised, and the report's own duration gives Assay's in-process time.
+      return {
+        command: node,
+        args: [ASSAY_CLI, 'run', files.assay, '--reporter', 'json', '--out', files.assayReport],
+      };
     case 'bare':
       return { command: node, args: [`${BENCH}bare-undici.ts`, baseUrl, String(n)] };
     case 'newman':
@@ -44,7 +53,7 @@ export function invocation(tool: ToolId, files: SuiteFiles, baseUrl: string, n: 
   }
 }
 
-/** Assay's CI-style output, discarded: the JSON report of every step is still built and written. */
+/** Assay's JSON report, discarded: the memory test wants no file growing on disk. */
 export const ASSAY_QUIET = ['--reporter', 'json', '--out', '/dev/null'];
 
 /** Why a tool cannot run on this checkout, or undefined when it can. */
@@ -55,10 +64,19 @@ export function unavailable(tool: ToolId): string | undefined {
 }
 
 /**
- * The time the tool measured for its own request loop, when it reports one (a JSON line with
- * `innerMs` on stdout): the bare loop and the Step CI script do.
+ * The time the tool measured for its own run, when it reports one: the bare loop and the Step CI
+ * script print a JSON line with `innerMs`; Assay's JSON report ends with the run's `durationMs`.
  */
-export function innerMs(stdout: string): number | undefined {
+export function innerMs(tool: ToolId, stdout: string, files: SuiteFiles): number | undefined {
+  if (tool === 'assay') {
+    try {
+      const report = readFileSync(files.assayReport, 'utf8');
+      const match = /"durationMs":\s*([\d.]+)\s*}\s*$/.exec(report);
+      return match ? Number(match[1]) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
   const line = stdout.trim().split('\n').at(-1);
   if (!line?.startsWith('{')) return undefined;
   try {
