@@ -81,7 +81,12 @@ function bodyOf(spec: RequestSpec, baseDir: string): RequestBody | undefined {
       if (typeof part !== 'object') parts.push({ name, value: String(part) });
       else if ('file' in part) {
         const file = isAbsolute(part.file) ? part.file : resolve(baseDir, part.file);
-        parts.push({ name, file, ...optional('filename', part.filename), ...optional('contentType', part.contentType) });
+        parts.push({
+          name,
+          file,
+          ...optional('filename', part.filename),
+          ...optional('contentType', part.contentType),
+        });
       } else parts.push({ name, value: part.value, ...optional('contentType', part.contentType) });
     }
     return { kind: 'multipart', parts };

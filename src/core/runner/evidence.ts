@@ -4,21 +4,28 @@
  */
 import type { HttpResponse } from './http/types.ts';
 import type { BodyExcerpt, ReceivedResponse, SentRequest } from './model.ts';
+import { headerValue } from './response-view.ts';
 
 export const DEFAULT_EXCERPT_BYTES = 4096;
 
-const TEXTUAL = /^(text\/|application\/(json|xml|javascript|x-www-form-urlencoded|graphql|problem\+json|ld\+json|x-ndjson)|[^;]*\+(json|xml))/i;
+const TEXTUAL =
+  /^(text\/|application\/(json|xml|javascript|x-www-form-urlencoded|graphql|problem\+json|ld\+json|x-ndjson)|[^;]*\+(json|xml))/i;
 
 export function isTextual(contentType: string | undefined): boolean {
   return contentType === undefined || contentType === '' || TEXTUAL.test(contentType.trim());
 }
 
-export function excerptOf(body: Buffer | string, contentType: string | undefined, limit: number): BodyExcerpt {
+export function excerptOf(
+  body: Buffer | string,
+  contentType: string | undefined,
+  limit: number,
+): BodyExcerpt {
   const bytes = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
   if (!isTextual(contentType)) {
     return { text: bytes === 0 ? '' : `<${bytes} bytes of ${contentType}>`, truncated: false };
   }
-  if (bytes <= limit) return { text: typeof body === 'string' ? body : body.toString('utf8'), truncated: false };
+  if (bytes <= limit)
+    return { text: typeof body === 'string' ? body : body.toString('utf8'), truncated: false };
   const buffer = typeof body === 'string' ? Buffer.from(body) : body;
   // Cut on a UTF-8 character boundary: continuation bytes look like 10xxxxxx.
   let end = limit;
@@ -26,18 +33,12 @@ export function excerptOf(body: Buffer | string, contentType: string | undefined
   return { text: buffer.subarray(0, end).toString('utf8'), truncated: true };
 }
 
-export function headerValue(headers: Record<string, string | string[]>, name: string): string | undefined {
-  const value = headers[name] ?? headers[name.toLowerCase()];
-  if (value !== undefined) return Array.isArray(value) ? value.join(', ') : value;
-  const lower = name.toLowerCase();
-  for (const [key, candidate] of Object.entries(headers)) {
-    if (key.toLowerCase() === lower) return Array.isArray(candidate) ? candidate.join(', ') : candidate;
-  }
-  return undefined;
-}
-
 export function sentRequestOf(response: HttpResponse, limit: number): SentRequest {
-  const sent: SentRequest = { method: response.sent.method, url: response.sent.url, headers: response.sent.headers };
+  const sent: SentRequest = {
+    method: response.sent.method,
+    url: response.sent.url,
+    headers: response.sent.headers,
+  };
   if (response.sent.body !== undefined && response.sent.body !== '') {
     sent.body = excerptOf(response.sent.body, headerValue(response.sent.headers, 'content-type'), limit);
   }

@@ -2,19 +2,21 @@
  * Executes one step: render, send, check, capture — with retries. Whatever the API does, the outcome is
  * a `StepResult`; only a bug in the engine itself escapes as an exception.
  */
-import type { Auth, Step, Suite } from '../suite/schema.ts';
-import { type AssertionsDeps, checkExpectations, type ResponseView } from './assertions.ts';
+import type { Auth, Expect, Step, Suite } from '../suite/schema.ts';
+import { type AssertionsDeps, checkExpectations } from './assertions.ts';
 import { buildHttpRequest } from './build-request.ts';
 import { extractCaptures } from './captures.ts';
-import { headerValue, receivedResponseOf, sentRequestOf } from './evidence.ts';
+import { receivedResponseOf, sentRequestOf } from './evidence.ts';
 import { HttpError, type HttpResponse, type HttpSession } from './http/types.ts';
 import type { SecretMasker } from './masking.ts';
 import type { AssertionResult, StepError, StepResult, StepStatus } from './model.ts';
+import { createResponseView } from './response-view.ts';
 import { isTruthyCondition, renderValue, TemplateError, type TemplateScope } from './template.ts';
 
 export type AuthResolver = (
   auth: Auth,
   request: { url: string; headers: Record<string, string> },
+  options?: { signal?: AbortSignal },
 ) => Promise<{ url: string; headers: Record<string, string> }>;
 
 export interface StepContext {
@@ -39,17 +41,36 @@ interface Attempt {
   tainted: boolean;
 }
 
-export async function executeStep(step: Step, index: number, iteration: number, ctx: StepContext): Promise<StepResult> {
+export async function executeStep(
+  step: Step,
+  index: number,
+  iteration: number,
+  ctx: StepContext,
+): Promise<StepResult> {
   const startedAt = new Date();
   const started = performance.now();
-  const base = { suite: ctx.suite.name, step: step.name, index, iteration, startedAt: startedAt.toISOString() };
+  const base = {
+    suite: ctx.suite.name,
+    step: step.name,
+    index,
+    iteration,
+    startedAt: startedAt.toISOString(),
+  };
 
   const skipReason = skipReasonOf(step, ctx.scope);
   if (typeof skipReason === 'object') {
-    return finish({ ...base, status: 'errored', attempts: 0, assertions: [], captures: {}, error: skipReason }, started, ctx);
+    return finish(
+      { ...base, status: 'errored', attempts: 0, assertions: [], captures: {}, error: skipReason },
+      started,
+      ctx,
+    );
   }
   if (skipReason !== undefined) {
-    return finish({ ...base, status: 'skipped', attempts: 0, assertions: [], captures: {}, skipReason }, started, ctx);
+    return finish(
+      { ...base, status: 'skipped', attempts: 0, assertions: [], captures: {}, skipReason },
+      started,
+      ctx,
+    );
   }
 
   const retry = step.retry ?? ctx.suite.defaults?.retry;
@@ -132,7 +153,13 @@ async function attemptStep(step: Step, ctx: StepContext): Promise<Attempt> {
     }
   } catch (error) {
     if (error instanceof TemplateError) {
-      return { status: 'errored', assertions: [], captures: {}, tainted: false, error: { code: 'TEMPLATE', message: error.message } };
+      return {
+        status: 'errored',
+        assertions: [],
+        captures: {},
+        tainted: false,
+        error: { code: 'TEMPLATE', message: error.message },
+      };
     }
     throw error;
   }
@@ -142,7 +169,12 @@ async function attemptStep(step: Step, ctx: StepContext): Promise<Attempt> {
   let response: HttpResponse;
   try {
     if (auth !== undefined) {
-      const applied = await ctx.resolveAuth(auth, { url: request.url, headers: request.headers });
+      const applied = await ctx.resolveAuth(
+        auth,
+        { url: request.url, headers: request.headers },
+        { signal: ctx.signal },
+      );
+      if (tainted) maskAddedCredentials(request, applied, ctx.masker);
       request.url = applied.url;
       request.headers = applied.headers;
       fallbackRequest.url = applied.url;
@@ -150,11 +182,42 @@ async function attemptStep(step: Step, ctx: StepContext): Promise<Attempt> {
     }
     response = await ctx.session.send(request);
   } catch (error) {
-    return { status: 'errored', assertions: [], captures: {}, tainted, fallbackRequest, error: stepErrorOf(error, ctx.signal) };
+    return {
+      status: 'errored',
+      assertions: [],
+      captures: {},
+      tainted,
+      fallbackRequest,
+      error: stepErrorOf(error, ctx.signal),
+    };
   }
 
-  const view = responseView(response);
-  const assertions = step.expect === undefined ? [] : checkExpectations(step.expect, view, ctx.assertions);
+  const view = createResponseView({
+    status: response.status,
+    headers: response.headers,
+    body: response.body,
+    size: response.size,
+    totalMs: response.timings.total,
+  });
+  let assertions: AssertionResult[] = [];
+  if (step.expect !== undefined) {
+    // Expected values may use variables and captures; a template error here is the step's error.
+    let expected: Expect;
+    try {
+      expected = renderValue(step.expect, ctx.scope).value as Expect;
+    } catch (error) {
+      if (!(error instanceof TemplateError)) throw error;
+      return {
+        status: 'errored',
+        response,
+        assertions: [],
+        captures: {},
+        tainted,
+        error: { code: 'TEMPLATE', message: `in expect: ${error.message}` },
+      };
+    }
+    assertions = checkExpectations(expected, view, ctx.assertions);
+  }
   const captured =
     step.capture === undefined
       ? { values: {}, errors: [] }
@@ -169,31 +232,23 @@ async function attemptStep(step: Step, ctx: StepContext): Promise<Attempt> {
   return attempt;
 }
 
-export function responseView(response: HttpResponse): ResponseView {
-  let text: string | undefined;
-  let json: ReturnType<ResponseView['json']> | undefined;
-  return {
-    status: response.status,
-    headers: response.headers,
-    size: response.size,
-    totalMs: response.timings.total,
-    text: () => {
-      text ??= response.body.toString('utf8');
-      return text;
-    },
-    json: () => {
-      if (json === undefined) {
-        const source = (text ??= response.body.toString('utf8'));
-        try {
-          json = { ok: true, value: JSON.parse(source) };
-        } catch (error) {
-          const type = headerValue(response.headers, 'content-type') ?? 'no content-type';
-          json = { ok: false, error: `${error instanceof Error ? error.message : String(error)} (${type})` };
-        }
-      }
-      return json;
-    },
-  };
+/** Auth built from secrets yields derived credentials (a Basic header, a token): mask those too. */
+function maskAddedCredentials(
+  before: { url: string; headers: Record<string, string> },
+  after: { url: string; headers: Record<string, string> },
+  masker: SecretMasker,
+): void {
+  for (const [name, value] of Object.entries(after.headers)) {
+    if (before.headers[name] === value) continue;
+    masker.add(value);
+    const credential = value.replace(/^(basic|bearer)\s+/i, '');
+    if (credential !== value) masker.add(credential);
+  }
+  if (after.url !== before.url) {
+    const added = new URL(after.url).searchParams;
+    const had = new URL(before.url).searchParams;
+    for (const [name, value] of added) if (had.get(name) !== value) masker.add(value);
+  }
 }
 
 function stepErrorOf(error: unknown, signal: AbortSignal): StepError {

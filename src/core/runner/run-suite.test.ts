@@ -43,7 +43,11 @@ describe('runSuite', () => {
           { method: 'POST', url: '{{ base }}/users', json: { name: 'Ada', email: 'ada@example.test' } },
           { capture: { userId: '$.id', location: { header: 'location' } }, expect: { status: 201 } },
         ),
-        step('fetch', { url: '{{ base }}/users/{{ userId }}' }, { expect: { status: 200, json: { '$.name': 'Ada' } } }),
+        step(
+          'fetch',
+          { url: '{{ base }}/users/{{ userId }}' },
+          { expect: { status: 200, json: { '$.name': 'Ada' } } },
+        ),
       ],
     });
     assert.equal(summary.status, 'passed');
@@ -59,7 +63,7 @@ describe('runSuite', () => {
       failed: 0,
       errored: 0,
       skipped: 0,
-      assertions: 2,
+      assertions: 3,
       assertionsFailed: 0,
       requests: 2,
     });
@@ -96,7 +100,13 @@ describe('runSuite', () => {
 
   it('retries a failing step and reports the attempts made', async () => {
     const { steps } = await run({
-      steps: [step('never', { url: '{{ base }}/status/500' }, { retry: { count: 2, delayMs: 1 }, expect: { status: 200 } })],
+      steps: [
+        step(
+          'never',
+          { url: '{{ base }}/status/500' },
+          { retry: { count: 2, delayMs: 1 }, expect: { status: 200 } },
+        ),
+      ],
     });
     assert.equal(steps[0]?.status, 'failed');
     assert.equal(steps[0]?.attempts, 3);
@@ -105,7 +115,10 @@ describe('runSuite', () => {
   it('skips a step whose condition renders truthy, runs it otherwise', async () => {
     const { steps } = await run({
       variables: { base: target.url, off: 'false', on: 'yes' },
-      steps: [step('a', { url: '{{ base }}/json' }, { skip: '{{ on }}' }), step('b', { url: '{{ base }}/json' }, { skip: '{{ off }}' })],
+      steps: [
+        step('a', { url: '{{ base }}/json' }, { skip: '{{ on }}' }),
+        step('b', { url: '{{ base }}/json' }, { skip: '{{ off }}' }),
+      ],
     });
     assert.equal(steps[0]?.status, 'skipped');
     assert.match(steps[0]?.skipReason ?? '', /skip condition/);
@@ -115,7 +128,10 @@ describe('runSuite', () => {
   it('stops at the first failure with bail', async () => {
     const { summary, steps } = await run({
       bail: true,
-      steps: [step('fails', { url: '{{ base }}/status/500' }, { expect: { status: 200 } }), step('never runs', { url: '{{ base }}/json' })],
+      steps: [
+        step('fails', { url: '{{ base }}/status/500' }, { expect: { status: 200 } }),
+        step('never runs', { url: '{{ base }}/json' }),
+      ],
     });
     assert.equal(summary.status, 'failed');
     assert.equal(steps.length, 1);
@@ -124,7 +140,13 @@ describe('runSuite', () => {
   it('runs the steps once per iteration row, rows overriding variables', async () => {
     const { summary, steps } = await run({
       iterations: [{ name: 'Ada' }, { name: 'Bob' }],
-      steps: [step('echo', { url: '{{ base }}/echo', query: { who: '{{ name }}' } }, { expect: { json: { '$.query.who': '{{ name }}' } } })],
+      steps: [
+        step(
+          'echo',
+          { url: '{{ base }}/echo', query: { who: '{{ name }}' } },
+          { expect: { json: { '$.query.who': '{{ name }}' } } },
+        ),
+      ],
     });
     assert.equal(summary.iterations, 2);
     assert.deepEqual(
@@ -150,7 +172,10 @@ describe('runSuite', () => {
   });
 
   it('ends errored when the data file is missing, naming it', async () => {
-    const { summary } = await run({ iterations: { file: 'missing.csv' }, steps: [step('x', { url: '{{ base }}/json' })] });
+    const { summary } = await run({
+      iterations: { file: 'missing.csv' },
+      steps: [step('x', { url: '{{ base }}/json' })],
+    });
     assert.equal(summary.status, 'errored');
     assert.equal(summary.error?.code, 'DATA_FILE');
     assert.match(summary.error?.message ?? '', /missing\.csv/);
@@ -158,7 +183,10 @@ describe('runSuite', () => {
 
   it('keeps cookies across the steps of a run', async () => {
     const { steps } = await run({
-      steps: [step('set', { url: '{{ base }}/cookies/set?session=abc' }), step('send', { url: '{{ base }}/cookies' }, { expect: { json: { '$.cookies.session': 'abc' } } })],
+      steps: [
+        step('set', { url: '{{ base }}/cookies/set?session=abc' }),
+        step('send', { url: '{{ base }}/cookies' }, { expect: { json: { '$.cookies.session': 'abc' } } }),
+      ],
     });
     assert.equal(steps[1]?.status, 'passed', JSON.stringify(steps[1]?.assertions));
   });
@@ -167,7 +195,11 @@ describe('runSuite', () => {
     const { steps, events } = await run(
       {
         steps: [
-          step('use secret', { url: '{{ base }}/echo', headers: { 'x-api-key': '{{ secrets.apiKey }}' } }, { capture: { echoed: '$.headers.x-api-key', derived: '$.path' } }),
+          step(
+            'use secret',
+            { url: '{{ base }}/echo', headers: { 'x-api-key': '{{ secrets.apiKey }}' } },
+            { capture: { echoed: "$.headers['x-api-key']", derived: '$.path' } },
+          ),
           step('reuse capture', { url: '{{ base }}/echo', query: { p: '{{ derived }}' } }),
         ],
       },
@@ -181,8 +213,32 @@ describe('runSuite', () => {
     assert.doesNotMatch(steps[1]?.request?.url ?? '', /\/echo\?p=%2Fecho/);
   });
 
+  it('masks credentials derived from secrets by auth (a Basic header)', async () => {
+    const { events } = await run(
+      {
+        steps: [
+          step(
+            'basic',
+            {
+              url: '{{ base }}/basic-auth/ada/pw-secret',
+              auth: { type: 'basic', username: 'ada', password: '{{ secrets.pw }}' },
+            },
+            { expect: { status: 200 } },
+          ),
+        ],
+      },
+      { secrets: { pw: 'pw-secret' } },
+    );
+    const text = JSON.stringify(events);
+    assert.doesNotMatch(text, new RegExp(Buffer.from('ada:pw-secret').toString('base64')));
+    assert.match(text, /"passed"/);
+  });
+
   it('ends errored on the whole-run timeout, aborting the request in flight', async () => {
-    const { summary, steps } = await run({ timeout: 200, steps: [step('hang', { url: '{{ base }}/hang', timeout: 10_000 })] });
+    const { summary, steps } = await run({
+      timeout: 200,
+      steps: [step('hang', { url: '{{ base }}/hang', timeout: 10_000 })],
+    });
     assert.equal(summary.status, 'errored');
     assert.equal(summary.error?.code, 'RUN_TIMEOUT');
     assert.equal(steps[0]?.status, 'errored');
@@ -192,18 +248,29 @@ describe('runSuite', () => {
   it('ends cancelled when the caller aborts', async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
-    const { summary } = await run({ steps: [step('hang', { url: '{{ base }}/hang' }), step('next', { url: '{{ base }}/json' })] }, { signal: controller.signal });
+    const { summary } = await run(
+      { steps: [step('hang', { url: '{{ base }}/hang' }), step('next', { url: '{{ base }}/json' })] },
+      { signal: controller.signal },
+    );
     assert.equal(summary.status, 'cancelled');
     assert.equal(summary.counts.steps, 1);
   });
 
   it('fetches an OAuth2 token once per run and reuses it', async () => {
     const before = target.tokenRequests;
-    const auth = { type: 'oauth2', tokenUrl: '{{ base }}/oauth/token', clientId: 'assay-client', clientSecret: '{{ secrets.cs }}' };
+    const auth = {
+      type: 'oauth2',
+      tokenUrl: '{{ base }}/oauth/token',
+      clientId: 'assay-client',
+      clientSecret: '{{ secrets.cs }}',
+    };
     const { summary } = await run(
       {
         defaults: { auth },
-        steps: [step('one', { url: '{{ base }}/protected' }, { expect: { status: 200 } }), step('two', { url: '{{ base }}/protected' }, { expect: { status: 200 } })],
+        steps: [
+          step('one', { url: '{{ base }}/protected' }, { expect: { status: 200 } }),
+          step('two', { url: '{{ base }}/protected' }, { expect: { status: 200 } }),
+        ],
       },
       { secrets: { cs: 'assay-secret' } },
     );

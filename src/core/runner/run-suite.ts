@@ -174,15 +174,24 @@ function count(counts: RunCounts, result: StepResult): void {
 }
 
 /** Aborts the run on the whole-run timeout or on the caller's cancellation; returns the cleanup. */
-function watchRun(abort: AbortController, timeoutMs: number | undefined, signal: AbortSignal | undefined): () => void {
-  const cancel = () => abort.abort({ code: 'CANCELLED', message: 'the run was cancelled' } satisfies StepError);
+function watchRun(
+  abort: AbortController,
+  timeoutMs: number | undefined,
+  signal: AbortSignal | undefined,
+): () => void {
+  const cancel = () =>
+    abort.abort({ code: 'CANCELLED', message: 'the run was cancelled' } satisfies StepError);
   if (signal?.aborted) cancel();
   signal?.addEventListener('abort', cancel, { once: true });
   const timer =
     timeoutMs === undefined
       ? undefined
       : setTimeout(
-          () => abort.abort({ code: 'RUN_TIMEOUT', message: `the run did not finish within ${timeoutMs} ms` } satisfies StepError),
+          () =>
+            abort.abort({
+              code: 'RUN_TIMEOUT',
+              message: `the run did not finish within ${timeoutMs} ms`,
+            } satisfies StepError),
           timeoutMs,
         );
   return () => {
