@@ -105,7 +105,7 @@ export function createEnvironmentStore({ db, clock }: StoreDeps): EnvironmentSto
       const now = clock.now();
       const value = { ciphertext: secret.ciphertext, iv: secret.iv, tag: secret.tag, key_id: secret.keyId };
       try {
-        await db
+        const row = await db
           .insertInto('environment_secrets')
           .values({
             environment_id: environmentId,
@@ -116,10 +116,15 @@ export function createEnvironmentStore({ db, clock }: StoreDeps): EnvironmentSto
             updated_at: now,
           })
           .onConflict((oc) =>
-            oc.columns(['environment_id', 'name']).doUpdateSet({ ...value, updated_at: now }),
+            oc
+              .columns(['environment_id', 'name'])
+              .doUpdateSet({ ...value, updated_at: now })
+              // The existing row must be this organisation's too: a conflict is checked before the foreign key.
+              .where('environment_secrets.organisation_id', '=', organisationId),
           )
-          .execute();
-        return true;
+          .returning('name')
+          .executeTakeFirst();
+        return row !== undefined;
       } catch (error) {
         // The composite foreign key refuses an environment of another organisation.
         if ((error as { code?: string }).code === '23503') return false;

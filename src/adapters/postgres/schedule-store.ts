@@ -24,7 +24,7 @@ function toSchedule(row: Selectable<SchedulesTable>): Schedule {
 }
 
 export function createScheduleStore({ db, clock }: StoreDeps): ScheduleStore {
-  return {
+  const store: ScheduleStore = {
     async create(input) {
       const now = clock.now();
       try {
@@ -129,6 +129,9 @@ export function createScheduleStore({ db, clock }: StoreDeps): ScheduleStore {
 
     async claimFire(organisationId, scheduleId, fire) {
       if (!isId(scheduleId)) return false;
+      // A schedule of another organisation fails the composite foreign key: nothing to claim.
+      const schedule = await store.get(organisationId, scheduleId);
+      if (!schedule) return false;
       return inTransaction(db, async (trx) => {
         const claimed = await trx
           .insertInto('schedule_fires')
@@ -162,4 +165,5 @@ export function createScheduleStore({ db, clock }: StoreDeps): ScheduleStore {
         .execute();
     },
   };
+  return store;
 }
