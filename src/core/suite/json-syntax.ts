@@ -15,6 +15,8 @@ const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 
 export function checkJsonSyntax(text: string): JsonSyntaxError | undefined {
   let i = 0;
+  // Where the last comma was, so that a trailing comma is reported where it is.
+  let comma = 0;
 
   const fail = (message: string, at = i): never => {
     throw { offset: at, message } satisfies JsonSyntaxError;
@@ -56,7 +58,7 @@ export function checkJsonSyntax(text: string): JsonSyntaxError | undefined {
     }
     for (;;) {
       skipSpace();
-      if (text[i] === '}') fail('trailing comma before "}": remove the comma', i);
+      if (text[i] === '}') fail('trailing comma before "}": remove the comma', comma);
       if (text[i] !== '"') fail(`unexpected ${found()}: expected a key in double quotes`);
       string();
       skipSpace();
@@ -65,7 +67,7 @@ export function checkJsonSyntax(text: string): JsonSyntaxError | undefined {
       value(depth + 1);
       skipSpace();
       if (text[i] === ',') {
-        i++;
+        comma = i++;
         continue;
       }
       if (text[i] === '}') {
@@ -85,11 +87,11 @@ export function checkJsonSyntax(text: string): JsonSyntaxError | undefined {
     }
     for (;;) {
       skipSpace();
-      if (text[i] === ']') fail('trailing comma before "]": remove the comma', i);
+      if (text[i] === ']') fail('trailing comma before "]": remove the comma', comma);
       value(depth + 1);
       skipSpace();
       if (text[i] === ',') {
-        i++;
+        comma = i++;
         continue;
       }
       if (text[i] === ']') {

@@ -375,7 +375,8 @@ describe('parseSuite: JSON', () => {
 
   it('syntax errors: trailing commas, single quotes, bare words, unclosed strings, extra text', () => {
     const cases: [string, number, number, string][] = [
-      ['{\n  "a": 1,\n}', 3, 1, 'trailing comma before "}": remove the comma'],
+      ['{\n  "a": 1,\n}', 2, 9, 'trailing comma before "}": remove the comma'],
+      ['[1,]', 1, 3, 'trailing comma before "]": remove the comma'],
       ["{\n  'a': 1\n}", 2, 3, 'unexpected "\'": expected a key in double quotes'],
       [
         '{"a": yes}',
