@@ -79,34 +79,45 @@ describe('semantic checks', () => {
   it('templates: unclosed, empty, malformed, unknown dynamic value, bare namespace', () => {
     const text = suite(
       '    skip: "{{ flag"\n',
-      'variables:\n  a: "{{}}"\n  b: "{{ x y }}"\n  c: "{{ $uid }}"\n  d: "{{ env }}"\n',
+      'defaults:\n  headers:\n    a: "{{}}"\n    b: "{{ x y }}"\n    c: "{{ $uid }}"\n    d: "{{ env }}"\n',
     );
     assert.deepEqual(problems(text), [
-      [4, 6, 'variables.a', 'empty template "{{}}": put a variable name between the braces', undefined],
       [
         5,
-        6,
-        'variables.b',
-        'invalid template "{{ x y }}": expected a variable name (like baseUrl or user.id), secrets.NAME, env.NAME, or one of $uuid, $timestamp, $isoTimestamp, $randomInt',
+        8,
+        'defaults.headers.a',
+        'empty template "{{}}": put a variable name between the braces',
         undefined,
       ],
       [
         6,
-        6,
-        'variables.c',
+        8,
+        'defaults.headers.b',
+        'invalid template "{{ x y }}": expected a variable name (like baseUrl or user.id), secrets.NAME, env.NAME, or one of $uuid, $timestamp, $isoTimestamp, $randomInt',
+        undefined,
+      ],
+      [
+        7,
+        8,
+        'defaults.headers.c',
         'unknown dynamic value $uid; available: $uuid, $timestamp, $isoTimestamp, $randomInt',
         '$uuid',
       ],
-      [7, 6, 'variables.d', '"{{ env }}" needs a name: write {{ env.NAME }}', undefined],
-      [11, 11, 'steps[0].skip', 'unclosed template "{{ flag": add the closing "}}"', undefined],
+      [8, 8, 'defaults.headers.d', '"{{ env }}" needs a name: write {{ env.NAME }}', undefined],
+      [12, 11, 'steps[0].skip', 'unclosed template "{{ flag": add the closing "}}"', undefined],
     ]);
   });
 
-  it('well-formed templates pass; a JSON Schema under expect.schema is data, not a template', () => {
+  it('well-formed templates pass; text that is never rendered (variables, rows, names) is not checked', () => {
     const text = suite(
-      '    expect:\n      schema: { description: "{{ not a template" }\n      json:\n        $.a: "{{ user.id }}-{{ items.0.id }}-{{ $randomInt }}-{{secrets.K}}-{{ env.HOME }}-{{ a-b }}"\n',
+      '    expect:\n      json:\n        $.a: "{{ user.id }}-{{ items.0.id }}-{{ $randomInt }}-{{secrets.K}}-{{ env.HOME }}-{{ a-b }}"\n',
     );
     assert.deepEqual(problems(text), []);
+    const literal = suite(
+      '',
+      'description: "{{ open"\nvariables: { a: "{{ $uid }}" }\niterations: [{ a: "{{" }]\n',
+    );
+    assert.deepEqual(problems(literal.replace('name: a', 'name: "{{ a b }}"')), []);
   });
 
   it('names that would hide secrets or env: captures, variables, inline iteration rows', () => {

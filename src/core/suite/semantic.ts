@@ -22,7 +22,9 @@ const MATCHER_PLACES = ['body', 'latency', 'size'] as const;
 export function checkSemantics(data: unknown): SemanticProblem[] {
   const problems: SemanticProblem[] = [];
   if (!isRecord(data)) return problems;
-  checkTemplates(data, [], problems);
+  // Templates are rendered in the defaults and in each step's request, expectations and skip condition;
+  // elsewhere (variables, iteration rows, names) text is taken as written.
+  checkTemplates(data.defaults, ['defaults'], problems);
   for (const place of ['variables'] as const) {
     if (isRecord(data[place])) reservedNames(data[place], [place], 'variable', problems);
   }
@@ -40,6 +42,8 @@ export function checkSemantics(data: unknown): SemanticProblem[] {
 }
 
 function checkStep(step: Record<string, unknown>, path: DocumentPath, problems: SemanticProblem[]): void {
+  for (const place of ['request', 'expect', 'skip'] as const)
+    checkTemplates(step[place], [...path, place], problems);
   const capture = step.capture;
   if (isRecord(capture)) {
     reservedNames(capture, [...path, 'capture'], 'capture', problems);
@@ -146,11 +150,7 @@ function checkTemplates(value: unknown, path: DocumentPath, problems: SemanticPr
       checkTemplates(item, [...path, index], problems);
     });
   } else if (isRecord(value)) {
-    for (const [key, item] of Object.entries(value)) {
-      // A JSON Schema is data handed to the validator as is, never rendered.
-      if (key === 'schema' && path.at(-1) === 'expect') continue;
-      checkTemplates(item, [...path, key], problems);
-    }
+    for (const [key, item] of Object.entries(value)) checkTemplates(item, [...path, key], problems);
   }
 }
 
