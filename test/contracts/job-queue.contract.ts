@@ -169,7 +169,7 @@ export function defineJobQueueContractTests(name: string, factory: JobQueueFacto
       const attempts: Record<string, number[]> = {};
       q.process(
         async (job) => {
-          (attempts[job.id] ??= []).push(job.attempt);
+          attempts[job.id] = [...(attempts[job.id] ?? []), job.attempt];
           if (job.id === 'flaky' && job.attempt === 1) throw new Error('dependency down');
           if (job.id === 'invalid') throw Object.assign(new Error('invalid suite'), { retryable: false });
         },
