@@ -140,11 +140,18 @@ async function attemptStep(step: Step, ctx: StepContext): Promise<Attempt> {
   let spec: Step['request'];
   let auth: Auth | undefined;
   let tainted: boolean;
+  let headers: Record<string, string> | undefined;
   try {
     const rendered = renderValue(step.request, ctx.scope);
     spec = rendered.value as Step['request'];
     tainted = rendered.tainted;
     auth = spec.auth;
+    const defaultHeaders = ctx.suite.defaults?.headers;
+    if (defaultHeaders !== undefined) {
+      const renderedHeaders = renderValue(defaultHeaders, ctx.scope);
+      headers = renderedHeaders.value as Record<string, string>;
+      tainted ||= renderedHeaders.tainted;
+    }
     const defaultAuth = ctx.suite.defaults?.auth;
     if (auth === undefined && defaultAuth !== undefined) {
       const renderedAuth = renderValue(defaultAuth, ctx.scope);
@@ -163,7 +170,7 @@ async function attemptStep(step: Step, ctx: StepContext): Promise<Attempt> {
     }
     throw error;
   }
-  const request = buildHttpRequest(spec, ctx.suite.defaults, ctx.baseDir, ctx.signal);
+  const request = buildHttpRequest(spec, { ...ctx.suite.defaults, headers }, ctx.baseDir, ctx.signal);
   const fallbackRequest = { method: request.method, url: request.url, headers: request.headers };
 
   let response: HttpResponse;

@@ -234,6 +234,25 @@ describe('runSuite', () => {
     assert.match(text, /"passed"/);
   });
 
+  it('renders templates in default headers, step headers overriding them whatever their case', async () => {
+    const { steps } = await run({
+      variables: { base: target.url, who: 'ada' },
+      defaults: { headers: { 'X-User': '{{ who }}', 'X-Kept': 'yes' } },
+      steps: [
+        step(
+          'echo',
+          { url: '{{ base }}/echo', headers: { 'x-user': 'bob' } },
+          { expect: { json: { "$.headers['x-user']": 'bob', "$.headers['x-kept']": 'yes' } } },
+        ),
+        step('default', { url: '{{ base }}/echo' }, { expect: { json: { "$.headers['x-user']": 'ada' } } }),
+      ],
+    });
+    assert.deepEqual(
+      steps.map((s) => s.status),
+      ['passed', 'passed'],
+    );
+  });
+
   it('ends errored on the whole-run timeout, aborting the request in flight', async () => {
     const { summary, steps } = await run({
       timeout: 200,
