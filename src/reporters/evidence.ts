@@ -63,10 +63,10 @@ function assertionLines(a: AssertionResult, paint: Paint): string[] {
   ];
 }
 
-/** A few lines of the body; JSON is re-indented so the excerpt is readable. */
+/** A few lines of the body; JSON too long for one line is re-indented so the excerpt is readable. */
 export function bodyLines(body: BodyExcerpt): string[] {
   let text = body.text;
-  if (!body.truncated) {
+  if (!body.truncated && text.length > LINE_CHARS) {
     try {
       text = JSON.stringify(JSON.parse(text), null, 2);
     } catch {

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { RunEvent, RunSummary } from '../../core/runner/model.ts';
 import { emptyCounts } from '../../core/runner/model.ts';
-import { runSuite } from '../../core/runner/run-suite.ts';
+import type { runSuite as RunSuite } from '../../core/runner/run-suite.ts';
 import { type Command, type CommandInput, EXIT, UsageError } from '../command.ts';
 import { reportUnexpected } from '../errors.ts';
 import { discoverSuiteFiles } from '../run/discover.ts';
@@ -80,6 +80,8 @@ async function run({ values, positionals, tokens }: CommandInput): Promise<numbe
     return EXIT.invalid;
   }
 
+  // The engine is loaded only now, so usage mistakes and invalid suites are reported without waiting for it.
+  const { runSuite } = await import('../../core/runner/run-suite.ts');
   const reporters = await openReporters(plans);
   const emit = fanOut(reporters);
   const controller = new AbortController();
@@ -92,6 +94,7 @@ async function run({ values, positionals, tokens }: CommandInput): Promise<numbe
   try {
     const summaries = await runPool(disambiguateNames(outcome.loaded), concurrency, (entry) =>
       runOne(entry, {
+        runSuite,
         variables,
         secrets,
         timeoutMs,
@@ -110,6 +113,7 @@ async function run({ values, positionals, tokens }: CommandInput): Promise<numbe
 }
 
 interface RunContext {
+  runSuite: typeof RunSuite;
   variables: Variables;
   secrets: Record<string, string>;
   timeoutMs: number | undefined;
@@ -121,7 +125,7 @@ interface RunContext {
 
 async function runOne(entry: LoadedSuite, ctx: RunContext): Promise<RunSummary> {
   try {
-    return await runSuite({
+    return await ctx.runSuite({
       suite: entry.suite,
       file: entry.path,
       baseDir: path.dirname(path.resolve(entry.path)),

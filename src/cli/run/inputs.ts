@@ -89,14 +89,10 @@ export function parseDotenv(text: string, where: string): Variables {
 }
 
 function dotenvValue(rest: string): unknown {
-  const quote = rest[0];
-  if (quote === '"' || quote === "'") {
-    const end = rest.indexOf(quote, 1);
-    if (end > 0) {
-      const inner = rest.slice(1, end);
-      return quote === '"' ? inner.replaceAll('\\n', '\n').replaceAll('\\"', '"') : inner;
-    }
-  }
+  const double = /^"((?:[^"\\]|\\.)*)"/.exec(rest);
+  if (double) return (double[1] ?? '').replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
+  const single = /^'([^']*)'/.exec(rest);
+  if (single) return single[1] ?? '';
   // An unquoted value ends at an inline comment.
   return parseScalar(rest.replace(/\s+#.*$/, '').trim());
 }

@@ -10,10 +10,15 @@ export function makePaint(color: boolean): Paint {
   return (kind, text) => styleText(STYLES[kind], text, { validateStream: false });
 }
 
-/** `hasColors` honours NO_COLOR, FORCE_COLOR, NODE_DISABLE_COLORS and TERM=dumb; files and pipes get none. */
+/**
+ * On a terminal, `hasColors` honours NO_COLOR, FORCE_COLOR, NODE_DISABLE_COLORS and TERM=dumb. Pipes and
+ * files get colour only when FORCE_COLOR asks for it (CI log viewers that render ANSI).
+ */
 export function terminalColors(out: Writable): boolean {
   const tty = out as Writable & { isTTY?: boolean; hasColors?: () => boolean };
-  return tty.isTTY === true && typeof tty.hasColors === 'function' && tty.hasColors();
+  if (tty.isTTY === true) return typeof tty.hasColors === 'function' && tty.hasColors();
+  const force = process.env.FORCE_COLOR;
+  return force !== undefined && force !== '0' && force !== 'false';
 }
 
 /** A live display redraws lines in place: only on a real terminal, and not in CI logs, which keep every frame. */

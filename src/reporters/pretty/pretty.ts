@@ -61,12 +61,15 @@ export function createPrettyReporter(options: PrettyOptions): Reporter {
       rows.push(paint('dim', `  … ${running.size - MAX_LIVE_SUITES} more running`));
     return [head, ...rows];
   };
-  // Redraws are throttled: a fast suite finishes hundreds of steps a second.
+  // Redraws are throttled (a fast suite finishes hundreds of steps a second), and a slow step still
+  // ticks the spinner and the clock. The timer is unref'd: it never keeps the process alive.
   const schedule = (): void => {
     if (!area || timer) return;
     timer = setTimeout(() => {
       timer = undefined;
-      if (running.size > 0) area.draw(liveLines());
+      if (running.size === 0) return;
+      area.draw(liveLines());
+      schedule();
     }, REDRAW_MS);
     timer.unref();
   };
