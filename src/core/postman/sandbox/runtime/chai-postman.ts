@@ -4,6 +4,7 @@
  * `pm.expect(pm.response)`. Loaded with the first assertion.
  */
 import { isRequestObject, isResponseObject } from './brands.ts';
+import { validateJsonSchema } from './json-schema.ts';
 import { library } from './libraries.ts';
 
 interface Assertion {
@@ -42,10 +43,6 @@ interface Lodash {
   get(object: unknown, path: string): unknown;
   isEqual(a: unknown, b: unknown): boolean;
   isPlainObject(value: unknown): boolean;
-}
-interface AjvInstance {
-  compile(schema: unknown): ((data: unknown) => boolean) & { errors?: unknown[] | null };
-  errorsText(errors: unknown): string;
 }
 
 let chaiInstance: Chai | undefined;
@@ -96,43 +93,16 @@ const STATUS_CODES: Record<string, number> = {
   rateLimited: 429,
 };
 
-const schemaCache = new Map<string, ReturnType<AjvInstance['compile']>>();
-let ajvInstance: AjvInstance | undefined;
-
-function compileSchema(schema: unknown): ReturnType<AjvInstance['compile']> {
-  const key = JSON.stringify(schema);
-  const cached = schemaCache.get(key);
-  if (cached) return cached;
-  if (!ajvInstance) {
-    const Ajv = library('ajv') as new (options: object) => AjvInstance;
-    ajvInstance = new Ajv({ allErrors: true, strict: false, logger: false });
-    const addFormats = require('ajv-formats') as ((ajv: AjvInstance) => void) & { default?: unknown };
-    (typeof addFormats.default === 'function' ? (addFormats.default as typeof addFormats) : addFormats)(
-      ajvInstance,
-    );
-  }
-  // Draft-04/06 documents are validated with the default dialect rather than rejected for their $schema.
-  const usable =
-    schema !== null &&
-    typeof schema === 'object' &&
-    /draft-0[346]/.test(String((schema as { $schema?: unknown }).$schema))
-      ? { ...(schema as object), $schema: undefined }
-      : schema;
-  const validate = ajvInstance.compile(usable);
-  if (schemaCache.size > 200) schemaCache.clear();
-  schemaCache.set(key, validate);
-  return validate;
-}
-
 function installPostmanAssertions(chai: Chai): void {
   const { Assertion } = chai;
   const lodash = () => library('lodash') as Lodash;
+  /** Preconditions are checked on a fresh assertion, so that `.not` negates only the assertion itself. */
+  const precondition = (target: unknown, property: string) => {
+    const chain = new Assertion(target).to as Record<string, Record<string, unknown>>;
+    return chain.be?.[property];
+  };
   const response = (assertion: Assertion): ResponseLike => {
-    assertion.assert(
-      isResponseObject(assertion._obj),
-      'expecting a postman response object but got #{this}',
-      'not expecting a postman response object',
-    );
+    precondition(assertion._obj, 'postmanResponse');
     return assertion._obj as ResponseLike;
   };
   const parseBody = (res: ResponseLike): { json?: unknown; error?: string } => {
@@ -152,7 +122,11 @@ function installPostmanAssertions(chai: Chai): void {
     );
   });
   Assertion.addProperty('postmanResponse', function () {
-    response(this);
+    this.assert(
+      isResponseObject(this._obj),
+      'expecting a postman response object but got #{this}',
+      'not expecting a postman response object',
+    );
   });
   Assertion.addProperty('postmanRequestOrResponse', function () {
     this.assert(
@@ -242,12 +216,8 @@ function installPostmanAssertions(chai: Chai): void {
   Assertion.addMethod('header', function (...args: [unknown, unknown?]) {
     const [key, value] = args;
     const target = this._obj as ResponseLike;
-    const kind = isRequestObject(target) ? 'request' : isResponseObject(target) ? 'response' : undefined;
-    this.assert(
-      kind !== undefined,
-      'expecting a postman request or response object but got #{this}',
-      'not expecting a postman request or response object',
-    );
+    precondition(target, 'postmanRequestOrResponse');
+    const kind = isRequestObject(target) ? 'request' : 'response';
     this.assert(
       target.headers.has(key),
       `expected ${kind} to have header with key #{exp}`,
@@ -361,11 +331,10 @@ function installPostmanAssertions(chai: Chai): void {
   });
   Assertion.addMethod('jsonSchema', function (schema: unknown) {
     const data = isResponseObject(this._obj) ? parseBody(this._obj as ResponseLike).json : this._obj;
-    const validate = compileSchema(schema);
-    const valid = validate(data);
+    const { valid, errors } = validateJsonSchema(schema, data);
     this.assert(
       valid,
-      `expected data to satisfy schema but found following errors: \n${ajvInstance?.errorsText(validate.errors) ?? ''}`,
+      `expected data to satisfy schema but found following errors: \n${errors}`,
       'expected data to not satisfy schema',
       schema,
       data,

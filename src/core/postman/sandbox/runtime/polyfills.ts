@@ -65,4 +65,13 @@ export function installPolyfills(): void {
     Promise.resolve().then(fn);
   };
   globals.crypto = { getRandomValues, randomUUID: randomUuid };
+  // postman-sandbox ships sugar.js; of its additions, `responseBody.has(text)` is what legacy snippets use.
+  Object.defineProperty(String.prototype, 'has', {
+    value(this: string, find: unknown) {
+      return find instanceof RegExp ? find.test(this) : this.includes(String(find));
+    },
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
 }
