@@ -17,25 +17,6 @@ export interface ReporterOptions {
 
 export type ReporterFactory = (options: ReporterOptions) => Reporter;
 
-export const REPORTER_NAMES = ['pretty', 'json', 'junit'] as const;
-export type ReporterName = (typeof REPORTER_NAMES)[number];
-
-export function isReporterName(name: string): name is ReporterName {
-  return (REPORTER_NAMES as readonly string[]).includes(name);
-}
-
-/** Imported on demand: a run that only prints pretty output never loads the XML writer. */
-export async function loadReporter(name: ReporterName): Promise<ReporterFactory> {
-  switch (name) {
-    case 'pretty':
-      return (await import('./pretty/pretty.ts')).createPrettyReporter;
-    case 'json':
-      return (await import('./json.ts')).createJsonReporter;
-    case 'junit':
-      return (await import('./junit.ts')).createJunitReporter;
-  }
-}
-
 /** The status of several suite runs together: the worst one wins. */
 export function overallStatus(summaries: readonly RunSummary[]): RunStatus {
   const order: RunStatus[] = ['cancelled', 'errored', 'failed'];

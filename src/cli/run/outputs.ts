@@ -5,13 +5,8 @@
 import { mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
-import {
-  isReporterName,
-  loadReporter,
-  REPORTER_NAMES,
-  type Reporter,
-  type ReporterName,
-} from '../../reporters/reporter.ts';
+import { isReporterName, loadReporter, REPORTER_NAMES, type ReporterName } from '../../reporters/registry.ts';
+import type { Reporter } from '../../reporters/reporter.ts';
 import type { OptionToken } from '../command.ts';
 import { UsageError } from '../command.ts';
 
