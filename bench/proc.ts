@@ -39,6 +39,11 @@ export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
 export interface RunResult {
   /** Spawn to exit, in milliseconds. */
   ms: number;
+  /**
+   * CPU time (user + system) the child used, in milliseconds, 10 ms resolution. Unlike wall time it
+   * barely moves when other work competes for the machine's cores.
+   */
+  cpuMs: number;
   code: number | null;
   signal: NodeJS.Signals | null;
   timedOut: boolean;
@@ -57,9 +62,22 @@ export interface RunOptions {
 /** Keeps only the end of a stream: a chatty tool must not grow the benchmark's own memory. */
 const KEEP_CHARS = 64 * 1024;
 
+/**
+ * CPU time of this process's reaped children so far (cutime + cstime of /proc/self/stat), in ms.
+ * The difference across one run is that child's CPU time, since runs never overlap and the long-lived
+ * target server is not reaped until the end.
+ */
+function childrenCpuMs(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // fields[0] is field 3 (state); cutime and cstime are fields 16 and 17, in clock ticks of 10 ms.
+  return (Number(fields[13]) + Number(fields[14])) * 10;
+}
+
 /** Runs a command to completion, timing spawn → exit; SIGKILLs it when `timeoutMs` passes. */
 export function runTimed(command: string, args: string[], options: RunOptions): Promise<RunResult> {
   return new Promise((resolve, reject) => {
+    const cpuBefore = childrenCpuMs();
     const started = performance.now();
     const child = spawn(command, args, {
       cwd: options.cwd,
@@ -96,7 +114,8 @@ export function runTimed(command: string, args: string[], options: RunOptions): 
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       children.delete(child);
-      resolve({ ms: (exitedAt || performance.now()) - started, code, signal, timedOut, stdout, stderr });
+      const ms = (exitedAt || performance.now()) - started;
+      resolve({ ms, cpuMs: childrenCpuMs() - cpuBefore, code, signal, timedOut, stdout, stderr });
     });
   });
 }

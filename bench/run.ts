@@ -173,6 +173,8 @@ async function main(): Promise<number> {
     process.stdout.write(`${speedTable(speed.figures, options.n)}\n`);
     process.stdout.write(
       '\nwhole = spawn → exit; steady/req = median of (T(2N) − T(N)) / N; start-up = T(N) − N × steady;\n' +
+        "in-process/req = the tool's own clock for its N-request run / N (its fixed in-run costs included);\n" +
+        "CPU = user + system time of the tool's process, barely affected by other load on the machine;\n" +
         'ratios are speed ratios (other time / this time): "of bare" 0.80× = 80 % of the bare loop speed.\n',
     );
     for (const failure of speed.failures) {

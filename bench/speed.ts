@@ -29,7 +29,7 @@ export async function measure(
   target: Target,
   files: SuiteFiles,
   n: number,
-): Promise<{ ms: number; inner: number | undefined; connections: number }> {
+): Promise<{ ms: number; cpuMs: number; inner: number | undefined; connections: number }> {
   const { command, args } = invocation(tool, files, target.baseUrl, n);
   await target.reset();
   const run = await runTimed(command, args, { timeoutMs: timeoutFor(n), cwd: ROOT, env: childEnv() });
@@ -42,7 +42,12 @@ export async function measure(
   if (stats.requests !== n) {
     throw new Error(`exited 0 but the target served ${stats.requests} requests, expected ${n}\n${tail}`);
   }
-  return { ms: run.ms, inner: innerMs(tool, run.stdout, files), connections: stats.connections };
+  return {
+    ms: run.ms,
+    cpuMs: run.cpuMs,
+    inner: innerMs(tool, run.stdout, files),
+    connections: stats.connections,
+  };
 }
 
 export async function runSpeed(target: Target, options: SpeedOptions): Promise<SpeedResult> {
@@ -54,7 +59,8 @@ export async function runSpeed(target: Target, options: SpeedOptions): Promise<S
   const samples = new Map<ToolId, ToolSamples>();
   const failures: SpeedResult['failures'] = [];
   let active = [...options.tools];
-  for (const tool of active) samples.set(tool, { wholeN: [], whole2N: [], innerN: [], connectionsN: [] });
+  for (const tool of active)
+    samples.set(tool, { wholeN: [], whole2N: [], cpuN: [], cpu2N: [], innerN: [], connectionsN: [] });
 
   for (let rep = 0; rep < reps; rep++) {
     // Rotate the order each repetition so no tool always runs right after the heaviest one.
@@ -66,10 +72,13 @@ export async function runSpeed(target: Target, options: SpeedOptions): Promise<S
         const two = await measure(tool, target, files2N, 2 * n);
         s.wholeN.push(one.ms);
         s.whole2N.push(two.ms);
+        s.cpuN.push(one.cpuMs);
+        s.cpu2N.push(two.cpuMs);
         if (one.inner !== undefined) s.innerN.push(one.inner);
         s.connectionsN.push(one.connections);
         log(
-          `  rep ${rep + 1}/${reps}  ${TOOL_LABELS[tool].padEnd(22)} ${n}: ${fmt(one.ms)}  ${2 * n}: ${fmt(two.ms)}`,
+          `  rep ${rep + 1}/${reps}  ${TOOL_LABELS[tool].padEnd(22)} ${n}: ${fmt(one.ms)} (CPU ${fmt(one.cpuMs)})` +
+            `  ${2 * n}: ${fmt(two.ms)} (CPU ${fmt(two.cpuMs)})`,
         );
       } catch (error) {
         const message = (error as Error).message;

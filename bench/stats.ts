@@ -15,6 +15,9 @@ export interface ToolSamples {
   /** Whole-process milliseconds for N and for 2N requests. */
   wholeN: number[];
   whole2N: number[];
+  /** CPU milliseconds (user + system) of the tool's process for N and for 2N requests. */
+  cpuN: number[];
+  cpu2N: number[];
   /** The tool's own timing of its request loop for N requests, when it reports one. */
   innerN: number[];
   /** TCP connections the target saw during one N-request run (1 = keep-alive reused). */
@@ -34,6 +37,10 @@ export interface ToolFigures {
   steadyMsPerRequest: number;
   /** What is left of T(N) once the N requests are paid for: start-up, loading, exit. */
   startupMs: number;
+  /** Median CPU time of the whole process for N requests, ms. */
+  cpuMs: number;
+  /** Steady-state CPU per request, ms: the median of (CPU(2N) − CPU(N)) / N. */
+  cpuSteadyMsPerRequest: number;
   /** In-process time per request, from the tool's own clock, when available. */
   innerMsPerRequest: number | undefined;
   connections: number;
@@ -42,6 +49,7 @@ export interface ToolFigures {
 
 export function figures(tool: ToolId, n: number, samples: ToolSamples): ToolFigures {
   const diffs = samples.whole2N.map((t2, i) => (t2 - samples.wholeN[i]!) / n);
+  const cpuDiffs = samples.cpu2N.map((c2, i) => (c2 - samples.cpuN[i]!) / n);
   const wholeMs = median(samples.wholeN);
   const steadyMsPerRequest = median(diffs);
   return {
@@ -51,18 +59,27 @@ export function figures(tool: ToolId, n: number, samples: ToolSamples): ToolFigu
     whole2NMs: median(samples.whole2N),
     steadyMsPerRequest,
     startupMs: wholeMs - n * steadyMsPerRequest,
+    cpuMs: median(samples.cpuN),
+    cpuSteadyMsPerRequest: median(cpuDiffs),
     innerMsPerRequest: samples.innerN.length > 0 ? median(samples.innerN) / n : undefined,
     connections: median(samples.connectionsN),
     samples,
   };
 }
 
+interface RatioSet {
+  whole: number;
+  steady: number;
+  cpu: number;
+  cpuSteady: number;
+}
+
 export interface Ratios {
   /** Bare time / tool time: the share of the bare loop's speed the tool reaches (1 = as fast). */
-  ofBare: { whole: number; steady: number } | undefined;
+  ofBare: RatioSet | undefined;
   /** Newman time / tool time: how many times faster than Newman. */
-  vsNewman: { whole: number; steady: number } | undefined;
-  vsStepCi: { whole: number; steady: number } | undefined;
+  vsNewman: RatioSet | undefined;
+  vsStepCi: RatioSet | undefined;
 }
 
 export function ratios(row: ToolFigures, all: readonly ToolFigures[]): Ratios {
@@ -72,6 +89,8 @@ export function ratios(row: ToolFigures, all: readonly ToolFigures[]): Ratios {
     return {
       whole: other.wholeMs / row.wholeMs,
       steady: other.steadyMsPerRequest / row.steadyMsPerRequest,
+      cpu: other.cpuMs / row.cpuMs,
+      cpuSteady: other.cpuSteadyMsPerRequest / row.cpuSteadyMsPerRequest,
     };
   };
   return { ofBare: against('bare'), vsNewman: against('newman'), vsStepCi: against('stepci') };
@@ -80,8 +99,8 @@ export function ratios(row: ToolFigures, all: readonly ToolFigures[]): Ratios {
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 const perRequest = (ms: number | undefined): string =>
   ms === undefined || !Number.isFinite(ms) ? '–' : `${ms.toFixed(3)} ms`;
-const times = (pair: { whole: number; steady: number } | undefined, key: 'whole' | 'steady'): string =>
-  pair === undefined || !Number.isFinite(pair[key]) ? '–' : `${pair[key].toFixed(2)}×`;
+const times = (set: RatioSet | undefined, key: keyof RatioSet): string =>
+  set === undefined || !Number.isFinite(set[key]) ? '–' : `${set[key].toFixed(2)}×`;
 
 export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
@@ -92,7 +111,7 @@ export function table(header: string[], rows: string[][]): string {
 
 export function speedTable(all: readonly ToolFigures[], n: number): string {
   const timing = table(
-    ['tool', `whole ${n}`, `whole ${2 * n}`, 'start-up', 'steady/req', 'in-process/req', 'conns'],
+    ['wall clock', `whole ${n}`, `whole ${2 * n}`, 'start-up', 'steady/req', 'in-process/req', 'conns'],
     all.map((f) => [
       f.label,
       seconds(f.wholeMs),
@@ -103,29 +122,25 @@ export function speedTable(all: readonly ToolFigures[], n: number): string {
       String(f.connections),
     ]),
   );
-  const ratioRows = all.map((f) => {
-    const r = ratios(f, all);
-    return [
-      f.label,
-      times(r.ofBare, 'whole'),
-      times(r.ofBare, 'steady'),
-      times(r.vsNewman, 'whole'),
-      times(r.vsNewman, 'steady'),
-      times(r.vsStepCi, 'whole'),
-      times(r.vsStepCi, 'steady'),
-    ];
-  });
-  const ratioTable = table(
-    [
-      'speed ratio',
-      'of bare',
-      'of bare (steady)',
-      'vs Newman',
-      'vs Newman (steady)',
-      'vs Step CI',
-      'vs Step CI (steady)',
-    ],
-    ratioRows,
+  const cpu = table(
+    ['CPU time', `whole ${n}`, 'steady/req'],
+    all.map((f) => [f.label, seconds(f.cpuMs), perRequest(f.cpuSteadyMsPerRequest)]),
   );
-  return `${timing}\n\n${ratioTable}`;
+  const ratioTable = (title: string, whole: keyof RatioSet, steady: keyof RatioSet) =>
+    table(
+      [title, 'of bare', 'steady', 'vs Newman', 'steady', 'vs Step CI', 'steady'],
+      all.map((f) => {
+        const r = ratios(f, all);
+        return [
+          f.label,
+          ...[r.ofBare, r.vsNewman, r.vsStepCi].flatMap((set) => [times(set, whole), times(set, steady)]),
+        ];
+      }),
+    );
+  return [
+    timing,
+    cpu,
+    ratioTable('speed ratio (wall)', 'whole', 'steady'),
+    ratioTable('speed ratio (CPU)', 'cpu', 'cpuSteady'),
+  ].join('\n\n');
 }
