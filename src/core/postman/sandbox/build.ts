@@ -39,11 +39,15 @@ interface EsbuildModule {
   build(options: Record<string, unknown>): Promise<{ outputFiles?: { text: string }[] }>;
 }
 
+export class EsbuildMissingError extends Error {
+  override name = 'EsbuildMissingError';
+}
+
 async function loadEsbuild(): Promise<EsbuildModule> {
   try {
     return (await import('esbuild')) as unknown as EsbuildModule;
   } catch (error) {
-    throw new Error(
+    throw new EsbuildMissingError(
       'The Postman script sandbox bundle is missing or out of date, and esbuild (a dev dependency) is not ' +
         'installed to build it. Run `npm run build:sandbox` where dev dependencies are installed.',
       { cause: error },

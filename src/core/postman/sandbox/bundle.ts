@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BUNDLED_PACKAGES, buildRuntimeBundle, RUNTIME_DIR } from './build.ts';
+import { BUNDLED_PACKAGES, buildRuntimeBundle, EsbuildMissingError, RUNTIME_DIR } from './build.ts';
 
 export interface SandboxBundle {
   code: string;
@@ -40,16 +40,22 @@ export function bundleKey(): string {
     .sort()
     .map((name) => join(RUNTIME_DIR, name));
   for (const file of [...runtimeFiles, ...HOST_SOURCES]) {
-    hash.update(file.slice(ROOT.length)).update('\0').update(readFileSync(file)).update('\0');
+    hash.update(file.slice(ROOT.length)).update('\0');
+    try {
+      hash.update(readFileSync(file)).update('\0');
+    } catch {
+      // Compiled installations have no .ts sources; the key then only tracks package versions.
+    }
   }
   for (const name of BUNDLED_PACKAGES) hash.update(`${name}@${packageVersion(name)}\0`);
   return hash.digest('hex').slice(0, 32);
 }
 
-function readStamped(path: string, key: string): string | undefined {
+function readStamped(path: string): { code: string; key: string } | undefined {
   try {
-    const text = readFileSync(path, 'utf8');
-    return text.startsWith(`${STAMP}${key} */\n`) ? text : undefined;
+    const code = readFileSync(path, 'utf8');
+    if (!code.startsWith(STAMP)) return undefined;
+    return { code, key: code.slice(STAMP.length, code.indexOf(' */\n')) };
   } catch {
     return undefined;
   }
@@ -72,12 +78,22 @@ export async function writeSandboxBundle(path = BUNDLE_PATH): Promise<SandboxBun
 
 let loading: Promise<SandboxBundle> | undefined;
 
-/** The current bundle, built if needed; memoised per process. */
+/**
+ * The current bundle, built if needed; memoised per process. Without esbuild (a production install) a
+ * bundle built beforehand is used even when its key differs: it was built for this package, and there
+ * is no way to rebuild it there.
+ */
 export function loadSandboxBundle(): Promise<SandboxBundle> {
   loading ??= (async () => {
     const key = bundleKey();
-    const code = readStamped(BUNDLE_PATH, key);
-    return code === undefined ? writeSandboxBundle() : { code, key };
+    const existing = readStamped(BUNDLE_PATH);
+    if (existing?.key === key) return existing;
+    try {
+      return await writeSandboxBundle();
+    } catch (error) {
+      if (existing && error instanceof EsbuildMissingError) return existing;
+      throw error;
+    }
   })();
   loading.catch(() => {
     loading = undefined;
