@@ -209,6 +209,19 @@ describe('isolation', () => {
     );
   });
 
+  test('a script that breaks the built-ins the runtime needs costs one execution, not the run', async () => {
+    const fragile = await createScriptSandbox();
+    try {
+      const broken = await fragile.execute(testInput(`JSON.stringify = null; Object.entries = null;`));
+      assert.equal(broken.scriptErrors[0]?.kind, 'error');
+      assert.match(broken.scriptErrors[0]?.message ?? '', /sandbox runtime failed/);
+      const next = await fragile.execute(testInput(`pm.test('works again', () => {})`));
+      assert.equal(next.tests[0]?.passed, true);
+    } finally {
+      fragile.dispose();
+    }
+  });
+
   test('a disposed sandbox refuses executions', async () => {
     const short = await createScriptSandbox();
     short.dispose();

@@ -24,9 +24,8 @@ function scriptErrorJson(kind: ScriptErrorKind, message: string, async: boolean,
   return JSON.stringify({ name, message, kind, async });
 }
 
-/** What an execution returns when the isolate is lost: the input unchanged and one memory error. */
-function lostOutput(input: ScriptInput, scriptIndex: number, message: string): ScriptOutput {
-  const error: PmScriptError = { name: 'RangeError', message, kind: 'memory', scriptIndex, async: false };
+/** What an execution returns when its isolate had to be dropped: the input unchanged and one script error. */
+function failedOutput(input: ScriptInput, error: PmScriptError): ScriptOutput {
   return {
     tests: [],
     scriptErrors: [error],
@@ -141,11 +140,23 @@ export async function createScriptSandbox(options: ScriptSandboxOptions = {}): P
     try {
       return await runScripts(current, input, timeoutMs, progress);
     } catch (error) {
-      if (!(error instanceof IsolateLostError)) throw error;
-      // The isolate is gone with everything in it; the next execution boots a fresh one.
+      // The isolate is gone (memory limit), or its runtime no longer works (a script may have broken the
+      // built-ins it relies on in the shared context): the next execution boots a fresh one.
       current.dispose();
       if (runtime === current) runtime = undefined;
-      return lostOutput(input, progress.index, `${error.message} (${memoryLimitMb} MB)`);
+      const scriptIndex = progress.index;
+      if (error instanceof IsolateLostError) {
+        const message = `${error.message} (${memoryLimitMb} MB)`;
+        return failedOutput(input, {
+          name: 'RangeError',
+          message,
+          kind: 'memory',
+          scriptIndex,
+          async: false,
+        });
+      }
+      const message = `the sandbox runtime failed: ${error instanceof Error ? error.message : String(error)}`;
+      return failedOutput(input, { name: 'Error', message, kind: 'error', scriptIndex, async: false });
     }
   };
 
