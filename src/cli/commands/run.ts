@@ -12,8 +12,8 @@ import { type OpenReporter, openReporters, planReporters } from '../run/outputs.
 import { runPool } from '../run/pool.ts';
 import { strings } from '../values.ts';
 
-/** Exit code after Ctrl-C, as shells report a process ended by SIGINT. */
-const EXIT_INTERRUPTED = 130;
+/** Exit codes after Ctrl-C or a CI cancellation, as shells report a process ended by the signal. */
+const EXIT_SIGNAL = { SIGINT: 130, SIGTERM: 143 } as const;
 
 const help = `Usage: assay run <files|dirs|globs…> [options]
 
@@ -44,7 +44,7 @@ Examples:
   assay run tests --reporter pretty --reporter junit --out reports/junit.xml
 
 Exit codes: 0 all passed, 1 a step failed or errored, 2 invalid input (usage, invalid suite,
-unreadable file), 130 interrupted.
+unreadable file), 130 interrupted (143 on SIGTERM).
 `;
 
 export const command: Command = {
@@ -85,12 +85,15 @@ async function run({ values, positionals, tokens }: CommandInput): Promise<numbe
   const reporters = await openReporters(plans);
   const emit = fanOut(reporters);
   const controller = new AbortController();
-  const onSigint = (): void => {
-    if (controller.signal.aborted) process.exit(EXIT_INTERRUPTED);
+  let stoppedBy: keyof typeof EXIT_SIGNAL | undefined;
+  const onSignal = (signal: keyof typeof EXIT_SIGNAL): void => {
+    if (stoppedBy) process.exit(EXIT_SIGNAL[signal]);
+    stoppedBy = signal;
     process.stderr.write('\nInterrupted: stopping, writing reports (Ctrl-C again to quit now)\n');
     controller.abort();
   };
-  process.on('SIGINT', onSigint);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     const summaries = await runPool(disambiguateNames(outcome.loaded), concurrency, (entry) =>
       runOne(entry, {
@@ -105,10 +108,11 @@ async function run({ values, positionals, tokens }: CommandInput): Promise<numbe
       }),
     );
     await Promise.all(reporters.map((r) => r.close()));
-    if (controller.signal.aborted) return EXIT_INTERRUPTED;
+    if (stoppedBy) return EXIT_SIGNAL[stoppedBy];
     return summaries.every((s) => s.status === 'passed') ? EXIT.ok : EXIT.failed;
   } finally {
-    process.off('SIGINT', onSigint);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
 
