@@ -72,6 +72,25 @@ describe('script errors and failed tests', () => {
     assert.deepEqual(out.tests[0]?.error, { name: 'Error', message: '42' });
   });
 
+  test('pm.test.skip records a skipped test; pm.test is chainable and accepts options', async () => {
+    const out = await sandbox.execute(
+      testInput(`
+        pm.test.skip('later');
+        pm.test('a', () => {}).test('b', {}, () => pm.expect(pm.test.index()).to.equal(3));
+        pm.test('no callback');
+      `),
+    );
+    assert.deepEqual(
+      out.tests.map((t) => [t.name, t.passed, t.skipped]),
+      [
+        ['later', true, true],
+        ['a', true, false],
+        ['b', true, false],
+        ['no callback', true, false],
+      ],
+    );
+  });
+
   test('empty scripts are skipped', async () => {
     const out = await sandbox.execute(testInput(['', '  ', `pm.test('x', () => {})`]));
     assert.equal(out.tests[0]?.scriptIndex, 2);

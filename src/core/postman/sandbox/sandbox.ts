@@ -103,15 +103,14 @@ async function runScripts(
     }
     if (runtime.signals.busy) {
       const outcome = await waitForIdle(runtime, deadline);
-      if (outcome instanceof IsolateLostError) throw outcome;
       if (outcome !== 'idle') {
-        const async = outcome === 'timeout';
-        const message = async
-          ? `sandbox: asynchronous script execution timeout (${timeoutMs} ms)`
-          : `sandbox: synchronous script execution timeout (${timeoutMs} ms)`;
+        // A lost isolate or a broken runtime ends the execution; a time-out ends only this script.
         if (outcome instanceof Error && !(outcome instanceof CallTimeoutError)) throw outcome;
+        const which = outcome === 'timeout' ? 'asynchronous' : 'synchronous';
+        const message = `sandbox: ${which} script execution timeout (${timeoutMs} ms)`;
         runtime.clearTimers();
         runtime.call('abort', [index, scriptErrorJson('timeout', message, true)], timeoutMs);
+        if (input.stopOnScriptError) break;
       }
     }
     runtime.clearTimers();
