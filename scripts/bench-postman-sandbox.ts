@@ -38,7 +38,9 @@ started = performance.now();
 const second = await createScriptSandbox();
 const secondBoot = performance.now() - started;
 second.dispose();
-console.log(`sandbox boot: first ${firstBoot.toFixed(1)} ms, next ${secondBoot.toFixed(1)} ms (V8 code cache)`);
+console.log(
+  `sandbox boot: first ${firstBoot.toFixed(1)} ms, next ${secondBoot.toFixed(1)} ms (V8 code cache)`,
+);
 
 for (const [name, input] of Object.entries(scenarios)) {
   for (let i = 0; i < 2000; i++) await first.execute(input);
@@ -51,6 +53,8 @@ for (const [name, input] of Object.entries(scenarios)) {
   }
   const out = await first.execute(input);
   const failed = out.tests.filter((t) => !t.passed).length + out.scriptErrors.length;
-  console.log(`${name}: ${median(rounds).toFixed(1)} µs/execution (median of 5 rounds)${failed ? ' FAILED' : ''}`);
+  console.log(
+    `${name}: ${median(rounds).toFixed(1)} µs/execution (median of 5 rounds)${failed ? ' FAILED' : ''}`,
+  );
 }
 first.dispose();
