@@ -37,6 +37,8 @@ export interface Config {
     readonly sessionAbsoluteTtlMs: number;
   };
   readonly runs: { readonly concurrency: number };
+  /** Caps on what a saved suite may hold, so one document cannot exhaust the server. */
+  readonly suites: { readonly maxSourceBytes: number; readonly maxSteps: number };
 }
 
 export interface ConfigProblem {
@@ -134,6 +136,7 @@ function build(env: ParsedEnv): Config {
       sessionAbsoluteTtlMs: Math.max(env.ASSAY_SESSION_ABSOLUTE_TTL, idle),
     },
     runs: { concurrency: env.ASSAY_RUN_CONCURRENCY },
+    suites: { maxSourceBytes: env.ASSAY_SUITE_MAX_BYTES, maxSteps: env.ASSAY_SUITE_MAX_STEPS },
   };
 }
 

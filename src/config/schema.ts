@@ -159,6 +159,16 @@ export const envSchema = z.object({
     default: '4',
     doc: 'Runs executed at the same time by one process (the API process in embedded mode, each worker in distributed mode).',
   }),
+  ASSAY_SUITE_MAX_BYTES: setting(integer({ default: 1_048_576, min: 1024, max: 67_108_864 }), {
+    group: 'Runs',
+    default: '1048576',
+    doc: 'Largest suite source, in bytes (UTF-8), that the API accepts when a suite is saved.',
+  }),
+  ASSAY_SUITE_MAX_STEPS: setting(integer({ default: 1000, min: 1, max: 100_000 }), {
+    group: 'Runs',
+    default: '1000',
+    doc: 'Most steps one suite may have when it is saved through the API.',
+  }),
 });
 
 export type EnvInput = z.input<typeof envSchema>;

@@ -55,6 +55,22 @@ export class ConflictError extends UserError {
   }
 }
 
+/**
+ * The request is well formed but its content cannot be accepted (a cron expression that never fires,
+ * an environment of another project, a suite with errors): 422, with every field problem listed.
+ */
+export class UnprocessableError extends UserError {
+  readonly status = 422;
+  readonly code: string;
+  readonly problems: readonly FieldProblem[];
+  constructor(problems: FieldProblem[], options: { code?: string; message?: string } = {}) {
+    super(options.message ?? describeProblems(problems));
+    this.name = 'UnprocessableError';
+    this.code = options.code ?? 'unprocessable';
+    this.problems = problems;
+  }
+}
+
 export class UnauthorizedError extends UserError {
   readonly status = 401;
   readonly code = 'unauthorized';

@@ -1,0 +1,33 @@
+/**
+ * Who is asking, as the use cases see it: the organisation every read and write is confined to, and
+ * the actor and address that the audit log records. Delivery layers (HTTP, CLI, scheduler) build it
+ * from their own notion of authentication; services never see sessions or API keys.
+ */
+import type { AuditEntry, AuditLog } from '../ports/audit-log.ts';
+
+export interface Caller {
+  organisationId: string;
+  actor: AuditEntry['actor'];
+  ip: string | null;
+}
+
+/** The user id to record as `createdBy`, when a person (not an API key) acted. */
+export function callerUserId(caller: Caller): string | null {
+  return caller.actor.type === 'user' ? caller.actor.id : null;
+}
+
+/** Appends one audit entry for `caller`; use inside the transaction that made the change. */
+export async function recordAudit(
+  audit: AuditLog,
+  caller: Caller,
+  entry: { action: string; target: { type: string; id: string | null }; data?: Record<string, unknown> },
+): Promise<void> {
+  await audit.append({
+    organisationId: caller.organisationId,
+    actor: caller.actor,
+    action: entry.action,
+    target: entry.target,
+    data: entry.data ?? {},
+    ip: caller.ip,
+  });
+}
