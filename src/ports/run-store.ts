@@ -104,6 +104,12 @@ export interface RunStore {
     },
   ): Promise<boolean>;
   /**
+   * Gives a running run back to the queue (`running → queued`) when its processor stops without
+   * finishing it (shutdown past the grace period, a process found dead). Only the owner of `attempt`
+   * can release; false otherwise. The attempt count stays: the next claim records the new attempt.
+   */
+  release(organisationId: string, runId: string, release: { attempt: number; at: Date }): Promise<boolean>;
+  /**
    * A queued run becomes `cancelled` at once; a running one gets `cancelRequestedAt` and its processor
    * finishes it as cancelled. Returns the run as it now is; null when unknown.
    */

@@ -4,6 +4,7 @@ import { defineAuditLogContractTests } from './audit-log.contract.ts';
 import { defineEnvironmentStoreContractTests } from './environment-store.contract.ts';
 import { defineOrganisationStoreContractTests } from './organisation-store.contract.ts';
 import { defineProjectStoreContractTests } from './project-store.contract.ts';
+import { defineRunReleaseContractTests } from './run-release.contract.ts';
 import { defineRunStoreContractTests } from './run-store.contract.ts';
 import { defineScheduleStoreContractTests } from './schedule-store.contract.ts';
 import type { StoreFactory } from './store-fixture.ts';
@@ -15,6 +16,7 @@ export function defineStoreContractTests(name: string, factory: StoreFactory): v
   defineSuiteStoreContractTests(name, factory);
   defineEnvironmentStoreContractTests(name, factory);
   defineRunStoreContractTests(name, factory);
+  defineRunReleaseContractTests(name, factory);
   defineApiKeyStoreContractTests(name, factory);
   defineSessionStoreContractTests(name, factory);
   defineScheduleStoreContractTests(name, factory);

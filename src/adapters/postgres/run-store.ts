@@ -185,6 +185,20 @@ export function createRunStore({ db, clock }: StoreDeps): RunStore {
       return result !== undefined;
     },
 
+    async release(organisationId, runId, { attempt, at }) {
+      if (!isId(runId)) return false;
+      const result = await db
+        .updateTable('runs')
+        .set({ status: 'queued', updated_at: at })
+        .where('organisation_id', '=', organisationId)
+        .where('id', '=', runId)
+        .where('attempt', '=', attempt)
+        .where('status', '=', 'running')
+        .returning('id')
+        .executeTakeFirst();
+      return result !== undefined;
+    },
+
     async requestCancel(organisationId, runId, at) {
       if (!isId(runId)) return null;
       return inTransaction(db, async (trx) => {
