@@ -36,7 +36,14 @@ export interface Config {
     readonly sessionIdleTtlMs: number;
     readonly sessionAbsoluteTtlMs: number;
   };
-  readonly runs: { readonly concurrency: number };
+  readonly runs: {
+    readonly concurrency: number;
+    readonly timeoutMs: number;
+    readonly maxAttempts: number;
+    readonly bodyExcerptBytes: number;
+    readonly reconcileIntervalMs: number;
+    readonly schedulerIntervalMs: number;
+  };
   /** Caps on what a saved suite may hold, so one document cannot exhaust the server. */
   readonly suites: { readonly maxSourceBytes: number; readonly maxSteps: number };
 }
@@ -135,7 +142,14 @@ function build(env: ParsedEnv): Config {
       // An absolute lifetime shorter than the idle one would make the idle setting meaningless.
       sessionAbsoluteTtlMs: Math.max(env.ASSAY_SESSION_ABSOLUTE_TTL, idle),
     },
-    runs: { concurrency: env.ASSAY_RUN_CONCURRENCY },
+    runs: {
+      concurrency: env.ASSAY_RUN_CONCURRENCY,
+      timeoutMs: env.ASSAY_RUN_TIMEOUT,
+      maxAttempts: env.ASSAY_RUN_MAX_ATTEMPTS,
+      bodyExcerptBytes: env.ASSAY_RUN_BODY_EXCERPT,
+      reconcileIntervalMs: env.ASSAY_RECONCILE_INTERVAL,
+      schedulerIntervalMs: env.ASSAY_SCHEDULER_INTERVAL,
+    },
     suites: { maxSourceBytes: env.ASSAY_SUITE_MAX_BYTES, maxSteps: env.ASSAY_SUITE_MAX_STEPS },
   };
 }

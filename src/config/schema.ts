@@ -159,6 +159,31 @@ export const envSchema = z.object({
     default: '4',
     doc: 'Runs executed at the same time by one process (the API process in embedded mode, each worker in distributed mode).',
   }),
+  ASSAY_RUN_TIMEOUT: setting(duration({ default: '30m', minMs: 1000, maxMs: 86_400_000 }), {
+    group: 'Runs',
+    default: '30m',
+    doc: 'Longest a server-side run may take; a run still going then ends errored (RUN_TIMEOUT).',
+  }),
+  ASSAY_RUN_MAX_ATTEMPTS: setting(integer({ default: 3, min: 1, max: 100 }), {
+    group: 'Runs',
+    default: '3',
+    doc: 'Times a run is started at most (its process died or shut down mid-run); past it the run ends errored.',
+  }),
+  ASSAY_RUN_BODY_EXCERPT: setting(integer({ default: 4096, min: 0, max: 1_048_576 }), {
+    group: 'Runs',
+    default: '4096',
+    doc: 'Bytes of each request and response body kept in a stored step result.',
+  }),
+  ASSAY_RECONCILE_INTERVAL: setting(duration({ default: '30s', minMs: 100, maxMs: 3_600_000 }), {
+    group: 'Runs',
+    default: '30s',
+    doc: 'How often unfinished runs with no live job are found and enqueued again (also done at start).',
+  }),
+  ASSAY_SCHEDULER_INTERVAL: setting(duration({ default: '5s', minMs: 50, maxMs: 600_000 }), {
+    group: 'Runs',
+    default: '5s',
+    doc: 'How often the scheduler looks for due schedules; a fire is at most this late.',
+  }),
   ASSAY_SUITE_MAX_BYTES: setting(integer({ default: 1_048_576, min: 1024, max: 67_108_864 }), {
     group: 'Runs',
     default: '1048576',
