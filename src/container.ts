@@ -48,6 +48,11 @@ export interface ContainerOptions {
   clock?: Clock;
   /** Apply pending migrations at start (default). Off for tools that must not change the schema. */
   migrate?: boolean;
+  /**
+   * An already-open database to use instead of the configured one (tests share one per process). The
+   * caller keeps ownership: `close()` leaves it open.
+   */
+  database?: Database;
 }
 
 export async function createContainer(options: ContainerOptions): Promise<Container> {
@@ -57,11 +62,12 @@ export async function createContainer(options: ContainerOptions): Promise<Contai
     throw new Error('distributed mode (REDIS_URI) is not available in this version; unset REDIS_URI');
   }
   const secretKey = await resolveSecretKey({ config, warn: (message) => logger.warn(message) });
-  const database = await openConfiguredDatabase(config, logger);
+  const database = options.database ?? (await openConfiguredDatabase(config, logger));
+  const closeDatabase = options.database ? async () => {} : () => database.close();
   try {
     if (options.migrate !== false) await applyMigrations(database, logger);
   } catch (error) {
-    await database.close();
+    await closeDatabase();
     throw error;
   }
 
@@ -104,7 +110,7 @@ export async function createContainer(options: ContainerOptions): Promise<Contai
     async close(closeOptions = {}) {
       await Promise.all([...queues.values()].map((queue) => queue.close(closeOptions)));
       await Promise.all([events.close(), cache.close(), nonces.close(), rateLimits.close()]);
-      await database.close();
+      await closeDatabase();
     },
   };
 }
