@@ -43,7 +43,8 @@ export interface ReceivedResponse {
   redirects: number;
 }
 
-export type AssertionKind = 'status' | 'header' | 'json' | 'body' | 'schema' | 'latency' | 'size';
+/** `test`: a Postman `pm.test` (target: the test's name), from a collection run. */
+export type AssertionKind = 'status' | 'header' | 'json' | 'body' | 'schema' | 'latency' | 'size' | 'test';
 
 export interface AssertionResult {
   kind: AssertionKind;
