@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { memoryTable, runMemory } from './memory.ts';
 import { startTarget } from './proc.ts';
 import { runSpeed, selfCheck } from './speed.ts';
-import { ratios, speedTable } from './stats.ts';
+import { ratios, speedTable, steadyLostInNoise } from './stats.ts';
 import { ASSAY_CLI, TOOL_IDS, TOOL_LABELS, type ToolId, unavailable, useAssayCli } from './tools.ts';
 
 const BENCH = fileURLToPath(new URL('.', import.meta.url));
@@ -177,6 +177,11 @@ async function main(): Promise<number> {
         "CPU = user + system time of the tool's process, barely affected by other load on the machine;\n" +
         'ratios are speed ratios (other time / this time): "of bare" 0.80× = 80 % of the bare loop speed.\n',
     );
+    if (steadyLostInNoise(speed.figures)) {
+      process.stdout.write(
+        '\nwarning: a steady-state figure is ≤ 0, below the noise of this machine; raise --n or --reps.\n',
+      );
+    }
     for (const failure of speed.failures) {
       process.stdout.write(`\n${TOOL_LABELS[failure.tool]} FAILED: ${failure.message}\n`);
     }

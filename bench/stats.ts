@@ -99,8 +99,14 @@ export function ratios(row: ToolFigures, all: readonly ToolFigures[]): Ratios {
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 const perRequest = (ms: number | undefined): string =>
   ms === undefined || !Number.isFinite(ms) ? '–' : `${ms.toFixed(3)} ms`;
+// A non-positive ratio only arises from a steady-state difference lost in noise: show none.
 const times = (set: RatioSet | undefined, key: keyof RatioSet): string =>
-  set === undefined || !Number.isFinite(set[key]) ? '–' : `${set[key].toFixed(2)}×`;
+  set === undefined || !Number.isFinite(set[key]) || set[key] <= 0 ? '–' : `${set[key].toFixed(2)}×`;
+
+/** True when some steady-state figure is not above zero, i.e. smaller than the run-to-run noise. */
+export function steadyLostInNoise(all: readonly ToolFigures[]): boolean {
+  return all.some((f) => !(f.steadyMsPerRequest > 0) || !(f.cpuSteadyMsPerRequest > 0));
+}
 
 export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
