@@ -1,11 +1,13 @@
 /** `assay run`: load and validate every suite, then run them concurrently and report. */
 import path from 'node:path';
+import type { EgressCheck } from '../../core/runner/http/types.ts';
 import type { RunEvent, RunSummary } from '../../core/runner/model.ts';
 import { emptyCounts } from '../../core/runner/model.ts';
 import type { runSuite as RunSuite } from '../../core/runner/run-suite.ts';
 import { type Command, type CommandInput, EXIT, UsageError } from '../command.ts';
 import { reportUnexpected } from '../errors.ts';
 import { discoverSuiteFiles } from '../run/discover.ts';
+import { egressCheckFor } from '../run/egress.ts';
 import { asSecrets, assignments, parseScalar, readVariablesFile, type Variables } from '../run/inputs.ts';
 import { disambiguateNames, type LoadedSuite, loadSuites } from '../run/load-suites.ts';
 import { type OpenReporter, openReporters, planReporters } from '../run/outputs.ts';
@@ -34,6 +36,10 @@ Options:
   --bail                  stop each suite at its first failed or errored step
   --timeout MS            time limit for each suite's whole run
   -k, --insecure          accept invalid TLS certificates
+  --egress-guard          refuse connections to loopback, private, link-local and cloud metadata
+                          addresses (redirects and every resolved address included), as the server does
+  --egress-allow CIDR     with the guard on, allow this range (repeatable; implies --egress-guard);
+                          a metadata address is allowed only when named exactly
   -h, --help              show this help
 
 Variables: suite defaults < --env-file < --var. {{ env.NAME }} reads the process environment.
@@ -60,6 +66,8 @@ export const command: Command = {
     bail: { type: 'boolean' },
     timeout: { type: 'string' },
     insecure: { type: 'boolean', short: 'k' },
+    'egress-guard': { type: 'boolean' },
+    'egress-allow': { type: 'string', multiple: true },
   },
   run,
 };
@@ -71,6 +79,7 @@ async function run({ values, positionals, tokens }: CommandInput): Promise<numbe
   const timeoutMs = positiveInt(values.timeout, '--timeout');
   const variables = await collectVariables(values);
   const secrets = await collectSecrets(values);
+  const egressCheck = await egressCheckFor(values);
 
   const files = await discoverSuiteFiles(positionals);
   const outcome = await loadSuites(files);
@@ -103,6 +112,7 @@ async function run({ values, positionals, tokens }: CommandInput): Promise<numbe
         timeoutMs,
         bail: values.bail === true,
         insecure: values.insecure === true,
+        egressCheck,
         signal: controller.signal,
         emit,
       }),
@@ -123,6 +133,7 @@ interface RunContext {
   timeoutMs: number | undefined;
   bail: boolean;
   insecure: boolean;
+  egressCheck: EgressCheck | undefined;
   signal: AbortSignal;
   emit: (event: RunEvent) => void;
 }
@@ -136,7 +147,7 @@ async function runOne(entry: LoadedSuite, ctx: RunContext): Promise<RunSummary> 
       variables: ctx.variables,
       secrets: ctx.secrets,
       env: process.env,
-      http: { insecure: ctx.insecure },
+      http: { insecure: ctx.insecure, egressCheck: ctx.egressCheck },
       timeoutMs: ctx.timeoutMs,
       bail: ctx.bail,
       signal: ctx.signal,
