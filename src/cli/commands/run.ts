@@ -6,6 +6,7 @@ import { emptyCounts } from '../../core/runner/model.ts';
 import type { runSuite as RunSuite } from '../../core/runner/run-suite.ts';
 import { type Command, type CommandInput, EXIT, UsageError } from '../command.ts';
 import { reportUnexpected } from '../errors.ts';
+import { COLLECTION_HELP, COLLECTION_OPTIONS, isCollectionRun } from '../postman/options.ts';
 import { discoverSuiteFiles } from '../run/discover.ts';
 import { egressCheckFor } from '../run/egress.ts';
 import { asSecrets, assignments, parseScalar, readVariablesFile, type Variables } from '../run/inputs.ts';
@@ -54,7 +55,7 @@ unreadable file), 130 interrupted (143 on SIGTERM).
 `;
 
 export const command: Command = {
-  help,
+  help: help + COLLECTION_HELP,
   options: {
     var: { type: 'string', multiple: true },
     'env-file': { type: 'string', multiple: true },
@@ -68,12 +69,21 @@ export const command: Command = {
     insecure: { type: 'boolean', short: 'k' },
     'egress-guard': { type: 'boolean' },
     'egress-allow': { type: 'string', multiple: true },
+    ...COLLECTION_OPTIONS,
   },
   run,
 };
 
 async function run({ values, positionals, tokens }: CommandInput): Promise<number> {
   if (positionals.length === 0) throw new UsageError("no suites given (see 'assay run --help')");
+  // A Postman collection runs with Newman's options and reports; see src/cli/postman/.
+  if (await isCollectionRun({ values, positionals, tokens })) {
+    return (await import('../postman/run-collection.ts')).runCollectionCommand({
+      values,
+      positionals,
+      tokens,
+    });
+  }
   const plans = planReporters(tokens);
   const concurrency = positiveInt(values.concurrency, '--concurrency') ?? 4;
   const timeoutMs = positiveInt(values.timeout, '--timeout');

@@ -7,8 +7,9 @@
 import type { PostmanAuth } from '../collection/types.ts';
 import { oauth1Sign } from './oauth1.ts';
 import { appendQuery, type PreparedRequest, removeQuery, setHeader } from './prepare.ts';
+import type { AuthParams } from './types.ts';
 
-export type AuthParams = Record<string, string | boolean | undefined>;
+export type { AuthParams };
 
 export class UnsupportedAuthError extends Error {
   constructor(type: string) {

@@ -4,9 +4,9 @@
  * them, and the request is sent again, signed. Only that second exchange is reported.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { AuthParams } from './auth.ts';
 import type { PreparedRequest } from './prepare.ts';
 import { setHeader } from './prepare.ts';
+import type { AuthParams } from './types.ts';
 
 const str = (value: string | boolean | undefined): string =>
   value === undefined || value === false ? '' : value === true ? 'true' : value;

@@ -4,8 +4,8 @@
  * Authorization header (`addParamsToHeader`), the urlencoded body of a POST/PUT, or the query.
  */
 import { createHmac, createSign, randomBytes } from 'node:crypto';
-import type { AuthParams } from './auth.ts';
 import { appendQuery, type PreparedRequest, removeQuery } from './prepare.ts';
+import type { AuthParams } from './types.ts';
 
 const OAUTH_KEYS = [
   'oauth_consumer_key',

@@ -9,7 +9,7 @@
  */
 import { DEFAULT_EXCERPT_BYTES } from '../../runner/evidence.ts';
 import type { HttpSessionOptions } from '../../runner/http/types.ts';
-import { createMasker } from '../../runner/masking.ts';
+import type { SecretMasker } from '../../runner/masking.ts';
 import {
   emptyCounts,
   type RunCounts,
@@ -24,6 +24,7 @@ import { createScriptSandbox, type ScriptSandbox, type VariableMap } from '../sa
 import { executeItem, type ItemContext } from './execute-item.ts';
 import { createRunScopes } from './scopes.ts';
 import { hasCode } from './scripts.ts';
+import { secretMaskerFor } from './secrets.ts';
 import { createSendRequestBridge } from './send-request.ts';
 import { createSessionPool } from './sessions.ts';
 import { createStatsTracker } from './stats.ts';
@@ -64,6 +65,8 @@ export interface RunCollectionOptions {
   onExecution?: (execution: ItemExecution) => void;
   /** Bytes of bodies kept in results. Default 4096. */
   bodyExcerptBytes?: number;
+  /** Masks secrets in results; default: the values of variables typed `secret`. */
+  masker?: SecretMasker;
 }
 
 /** Throws `EntryPointError` (before anything runs) when a `--folder` is not in the collection. */
@@ -79,14 +82,7 @@ export async function runCollection(options: RunCollectionOptions): Promise<Coll
   const counts = emptyCounts();
   const tracker = createStatsTracker();
 
-  const masker = createMasker();
-  const secretsOf = (values: readonly VariableDefinition[] | undefined) => {
-    for (const v of values ?? []) if (v.secret && typeof v.value === 'string') masker.add(v.value);
-  };
-  secretsOf(options.environment?.values);
-  secretsOf(options.globals?.values);
-  secretsOf(collection.variables);
-
+  const masker = options.masker ?? secretMaskerFor(options);
   const scopes = createRunScopes({
     globals: { ...toMap(options.globals?.values), ...options.globalVars },
     environment: { ...toMap(options.environment?.values), ...options.envVars },

@@ -114,3 +114,6 @@ export interface CollectionRunResult {
   globals: VariableMap;
   collectionVariables: VariableMap;
 }
+
+/** Auth parameters with `{{variables}}` resolved; booleans stay booleans (`addParamsToHeader`). */
+export type AuthParams = Record<string, string | boolean | undefined>;
