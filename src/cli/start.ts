@@ -1,4 +1,4 @@
-/** Entry point of the `assay` binary. Kept tiny: commands are imported only when invoked. */
+/** The CLI proper, loaded by `main.ts` once the compile cache is on. Commands are imported only when invoked. */
 import { runCli } from './cli.ts';
 import { reportError } from './errors.ts';
 

@@ -4,6 +4,7 @@
  */
 import { formatPath, type SuiteError, sortErrors } from './errors.ts';
 import { explainIssues } from './issues.ts';
+import { readQuickly } from './quick-source.ts';
 import { type Suite, suiteSchema } from './schema.ts';
 import { checkSemantics } from './semantic.ts';
 import { readSource } from './source.ts';
@@ -34,6 +35,12 @@ export function parseSuite(text: string, options: ParseOptions): ParseResult {
 
 function parse(text: string, { file, format }: ParseOptions): ParseResult {
   const chosen = format ?? (file.toLowerCase().endsWith('.json') ? 'json' : 'yaml');
+  const quick = readQuickly(text, chosen);
+  if (quick !== undefined) {
+    const checked = suiteSchema.safeParse(quick);
+    if (checked.success && checkSemantics(quick).length === 0) return { ok: true, suite: checked.data };
+  }
+  // Something is wrong (or unusual): read again, keeping the position of every node for the errors.
   const source = readSource(text, chosen);
   if (!source.ok) {
     return {
