@@ -58,10 +58,14 @@ function isPlainTree(value: unknown, seen: Set<object>): boolean {
   if (value === null || typeof value !== 'object') return true;
   if (seen.has(value)) return false;
   seen.add(value);
-  if (Array.isArray(value)) return value.every((item) => isPlainTree(item, seen));
-  for (const [key, item] of Object.entries(value)) {
+  if (Array.isArray(value)) {
+    for (const item of value) if (!isPlainTree(item, seen)) return false;
+    return true;
+  }
+  const object = value as Record<string, unknown>;
+  for (const key in object) {
     if (key === '' || key === 'null' || key === '~' || key.includes('[object Object]')) return false;
-    if (!isPlainTree(item, seen)) return false;
+    if (!isPlainTree(object[key], seen)) return false;
   }
   return true;
 }
