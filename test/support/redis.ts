@@ -54,6 +54,9 @@ export interface OwnRedisServer {
   readonly uri: string;
   /** Kills the server (SIGKILL): connections drop without a goodbye. */
   kill(): Promise<void>;
+  /** SIGSTOP / SIGCONT: connections stay open but nothing answers (a hung or partitioned server). */
+  pause(): void;
+  resume(): void;
   /** Starts it again on the same port (and data directory, so AOF data comes back when enabled). */
   start(): Promise<void>;
   /** Kills it and removes its data directory. */
@@ -113,6 +116,7 @@ export async function startRedisServer(
     child = undefined;
     if (!running || running.exitCode !== null) return;
     const exited = new Promise((resolve) => running.once('exit', resolve));
+    running.kill('SIGCONT');
     running.kill('SIGKILL');
     await exited;
   }
@@ -123,6 +127,8 @@ export async function startRedisServer(
     uri,
     kill,
     start,
+    pause: () => child?.kill('SIGSTOP'),
+    resume: () => child?.kill('SIGCONT'),
     async stop() {
       await kill();
       await rm(dir, { recursive: true, force: true });
