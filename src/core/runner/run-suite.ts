@@ -20,7 +20,7 @@ import {
   type StepError,
   type StepResult,
 } from './model.ts';
-import { createSchemaCompiler } from './schema-validator.ts';
+import type { CompileSchema } from './schema-validator.ts';
 import type { TemplateScope } from './template.ts';
 
 export interface RunSuiteOptions {
@@ -89,7 +89,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSummary> {
     baseDir: options.baseDir,
     session,
     resolveAuth: createAuthResolver(session),
-    assertions: { compileSchema: createSchemaCompiler() },
+    assertions: { compileSchema: await schemaCompilerFor(suite) },
     masker,
     excerptBytes: options.bodyExcerptBytes ?? DEFAULT_EXCERPT_BYTES,
     signal: abort.signal,
@@ -137,6 +137,17 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSummary> {
   }
   emit({ type: 'run.finished', summary: finished });
   return finished;
+}
+
+/** ajv is loaded only for suites that check a body against a JSON Schema: it is a noticeable part of start-up. */
+async function schemaCompilerFor(suite: Suite): Promise<CompileSchema> {
+  if (!suite.steps.some((step) => step.expect?.schema !== undefined)) {
+    return () => {
+      throw new Error('no step of this suite declares a schema');
+    };
+  }
+  const { createSchemaCompiler } = await import('./schema-validator.ts');
+  return createSchemaCompiler();
 }
 
 function emitStarted(emit: RunEventListener, options: RunSuiteOptions, iterations: number): void {

@@ -4,17 +4,8 @@
  * document is converted here rather than with `toJS` so that positions, duplicate keys, odd keys and
  * alias bombs are all handled in one walk.
  */
-import {
-  type Document,
-  isAlias,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  LineCounter,
-  type Node,
-  parseDocument,
-} from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, Node } from 'yaml';
 import type { DocumentPath } from './errors.ts';
 import { checkJsonSyntax } from './json-syntax.ts';
 
@@ -45,7 +36,15 @@ interface Offsets {
 
 class TooLarge extends Error {}
 
+// Loaded on first use: valid suites are read by the quick reader, and this module is only for errors.
+let yamlModule: typeof import('yaml') | undefined;
+function yaml(): typeof import('yaml') {
+  yamlModule ??= createRequire(import.meta.url)('yaml') as typeof import('yaml');
+  return yamlModule;
+}
+
 export function readSource(text: string, format: 'yaml' | 'json'): SourceResult {
+  const { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } = yaml();
   const lines = new LineCounter();
   const position = (offset: number): Position => {
     const { line, col } = lines.linePos(offset);
@@ -194,7 +193,7 @@ function keyOffset(node: unknown): number | undefined {
 }
 
 // The YAML parser fills the line counter as it reads; a JSON error stops before that, so fill it here.
-function lineStarts(lines: LineCounter, text: string): void {
+function lineStarts(lines: import('yaml').LineCounter, text: string): void {
   lines.addNewLine(0);
   let at = text.indexOf('\n');
   while (at !== -1) {
