@@ -12,6 +12,7 @@ import type { RunEventLog } from './run-event-log.ts';
 import type { RunStore } from './run-store.ts';
 import type { ScheduleStore } from './schedule-store.ts';
 import type { SessionStore } from './session-store.ts';
+import type { SetupTokenStore } from './setup-token-store.ts';
 import type { SuiteStore } from './suite-store.ts';
 import type { UserStore } from './user-store.ts';
 
@@ -27,6 +28,7 @@ export interface Stores {
   sessions: SessionStore;
   schedules: ScheduleStore;
   audit: AuditLog;
+  setupTokens: SetupTokenStore;
 }
 
 export type TransactionRunner = <T>(work: (stores: Stores) => Promise<T>) => Promise<T>;

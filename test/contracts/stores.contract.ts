@@ -7,6 +7,7 @@ import { defineProjectStoreContractTests } from './project-store.contract.ts';
 import { defineRunReleaseContractTests } from './run-release.contract.ts';
 import { defineRunStoreContractTests } from './run-store.contract.ts';
 import { defineScheduleStoreContractTests } from './schedule-store.contract.ts';
+import { defineSetupTokenStoreContractTests } from './setup-token-store.contract.ts';
 import type { StoreFactory } from './store-fixture.ts';
 import { defineSuiteStoreContractTests } from './suite-store.contract.ts';
 
@@ -21,4 +22,5 @@ export function defineStoreContractTests(name: string, factory: StoreFactory): v
   defineSessionStoreContractTests(name, factory);
   defineScheduleStoreContractTests(name, factory);
   defineAuditLogContractTests(name, factory);
+  defineSetupTokenStoreContractTests(name, factory);
 }

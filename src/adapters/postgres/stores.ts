@@ -11,6 +11,7 @@ import { createRunEventLog } from './run-event-log.ts';
 import { createRunStore } from './run-store.ts';
 import { createScheduleStore } from './schedule-store.ts';
 import { createSessionStore } from './session-store.ts';
+import { createSetupTokenStore } from './setup-token-store.ts';
 import type { Executor } from './sql-helpers.ts';
 import { createSuiteStore } from './suite-store.ts';
 import { createUserStore } from './user-store.ts';
@@ -29,6 +30,7 @@ export function createPostgresStores(options: { db: Executor; clock: Clock }): S
     sessions: createSessionStore(deps),
     schedules: createScheduleStore(deps),
     audit: createAuditLog(deps),
+    setupTokens: createSetupTokenStore(deps),
   };
 }
 

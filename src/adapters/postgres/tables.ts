@@ -247,6 +247,13 @@ export interface WebhookDeliveriesTable {
   updated_at: UpdatedAt;
 }
 
+export interface SetupTokensTable {
+  token_hash: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -273,5 +280,6 @@ export interface Tables {
   run_events: RunEventsTable;
   notification_channels: NotificationChannelsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  setup_tokens: SetupTokensTable;
   schema_migrations: SchemaMigrationsTable;
 }

@@ -3,6 +3,7 @@ import { accounts } from './0001-accounts.ts';
 import { suites } from './0002-suites.ts';
 import { runs } from './0003-runs.ts';
 import { notifications } from './0004-notifications.ts';
+import { setupTokens } from './0005-setup-tokens.ts';
 import type { Migration } from './migration.ts';
 
-export const MIGRATIONS: readonly Migration[] = [accounts, suites, runs, notifications];
+export const MIGRATIONS: readonly Migration[] = [accounts, suites, runs, notifications, setupTokens];
