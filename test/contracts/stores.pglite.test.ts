@@ -1,10 +1,12 @@
 /** The store contracts against PGlite, the embedded database (one shared instance per test process). */
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { createPostgresStores, createTransactionRunner } from '../../src/adapters/postgres/stores.ts';
 import { systemClock } from '../../src/platform/clock.ts';
-import { sharedPgliteDatabase } from '../support/db.ts';
+import { closeSharedPgliteDatabase, sharedPgliteDatabase } from '../support/db.ts';
 import { assertAuditLogIsAppendOnly } from './audit-log.contract.ts';
 import { defineStoreContractTests } from './stores.contract.ts';
+
+after(closeSharedPgliteDatabase);
 
 defineStoreContractTests('PGlite', async () => {
   const { db } = await sharedPgliteDatabase();

@@ -17,6 +17,8 @@ export interface Database {
   readonly kind: 'pglite' | 'postgres';
   /** Runs `select 1`; rejects when the database cannot answer. */
   ping(): Promise<void>;
+  /** PGlite only: the data directory as an uncompressed tarball (a template for tests, a backup). */
+  dumpDataDir?: () => Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -40,6 +42,9 @@ async function openPglite(options: { dataDir: string; loadDataDir?: Blob }): Pro
   if (!options.dataDir.startsWith('memory://')) await mkdir(dirname(options.dataDir), { recursive: true });
   const pglite = await PGlite.create({
     dataDir: options.dataDir,
+    // After crash recovery (a reopened or loaded data directory) PGlite leaves PostgreSQL's startup
+    // progress timer armed, which holds Node's event loop open; the progress log is useless here.
+    postgresqlconf: ['log_startup_progress_interval = 0'],
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
   });
   const db = new Kysely<Tables>({ dialect: pgliteDialect(pglite) });
@@ -49,6 +54,7 @@ async function openPglite(options: { dataDir: string; loadDataDir?: Blob }): Pro
     ping: async () => {
       await sql`select 1`.execute(db);
     },
+    dumpDataDir: () => pglite.dumpDataDir('none'),
     close: async () => {
       await db.destroy();
       await pglite.close();
