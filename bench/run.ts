@@ -3,7 +3,7 @@
  * whole process and steady state; `npm run bench -- --memory`: peak and flatness of RSS over a
  * 100,000-step `assay run`. See docs/performance.md.
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,7 +13,7 @@ import { memoryTable, runMemory } from './memory.ts';
 import { startTarget } from './proc.ts';
 import { runSpeed, selfCheck } from './speed.ts';
 import { ratios, speedTable, steadyLostInNoise } from './stats.ts';
-import { ASSAY_CLI, TOOL_IDS, TOOL_LABELS, type ToolId, unavailable, useAssayCli } from './tools.ts';
+import { ASSAY_CLI, ROOT, TOOL_IDS, TOOL_LABELS, type ToolId, unavailable, useAssayCli } from './tools.ts';
 
 const BENCH = fileURLToPath(new URL('.', import.meta.url));
 const RESULTS = join(BENCH, 'results', 'latest.json');
@@ -25,8 +25,8 @@ const USAGE = `usage: npm run bench -- [options]
   --no-self-check        skip the check that every tool fails on a false assertion
   --memory               instead: peak and flatness of RSS over a long assay run
   --memory-steps <count> steps of that run (default 100000)
-  --assay-cli <path>     launch assay from this entry, e.g. a compiled dist/cli/main.js
-                         (default: the sources, src/cli/main.ts)
+  --assay-cli <path>     launch assay from this entry, e.g. the sources src/cli/main.ts
+                         (default: bin/assay.js on the bundle that npm run build makes first)
 `;
 
 const ALIASES: Record<string, ToolId> = { a: 'assay', b: 'bare', c: 'newman', d: 'stepci' };
@@ -131,6 +131,10 @@ function saveResults(section: 'speed' | 'memory', data: unknown): void {
 async function main(): Promise<number> {
   const options = parseOptions();
   if (options.assayCli) useAssayCli(resolve(options.assayCli));
+  else if (options.tools.includes('assay') || options.memory) {
+    // What users run is the published entry: build it so the figures are of the current sources.
+    execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  }
   const log = (line: string): void => {
     process.stderr.write(`${line}\n`);
   };

@@ -20,8 +20,11 @@ export const TOOL_LABELS: Record<ToolId, string> = {
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BENCH = fileURLToPath(new URL('.', import.meta.url));
-/** The entry `assay run` is launched from: the sources by default, a compiled main.js with --assay-cli. */
-export let ASSAY_CLI = `${ROOT}src/cli/main.ts`;
+/**
+ * The entry `assay run` is launched from: by default the published one, `bin/assay.js` running the
+ * bundled `dist/` (built first by `npm run build`); `--assay-cli src/cli/main.ts` measures the sources.
+ */
+export let ASSAY_CLI = `${ROOT}bin/assay.js`;
 export function useAssayCli(path: string): void {
   ASSAY_CLI = path;
 }

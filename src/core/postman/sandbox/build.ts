@@ -3,10 +3,13 @@
  * one self-contained browser-style script (no `require`, no Node built-ins). esbuild is a dev dependency;
  * installations without it use a bundle built beforehand (`npm run build:sandbox`), see ADR 0010.
  */
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../../package-root.ts';
 
-export const RUNTIME_DIR = fileURLToPath(new URL('./runtime/', import.meta.url));
-const ENTRY = fileURLToPath(new URL('./runtime/entry.ts', import.meta.url));
+// From the package root, not this module: the CLI also runs bundled from dist/, away from the sources.
+export const SANDBOX_SOURCE_DIR = join(PACKAGE_ROOT, 'src/core/postman/sandbox');
+export const RUNTIME_DIR = join(SANDBOX_SOURCE_DIR, 'runtime/');
+const ENTRY = join(RUNTIME_DIR, 'entry.ts');
 
 /** Packages whose code ends up in the bundle: their versions are part of the bundle's cache key. */
 export const BUNDLED_PACKAGES = [

@@ -7,19 +7,23 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { BUNDLED_PACKAGES, buildRuntimeBundle, EsbuildMissingError, RUNTIME_DIR } from './build.ts';
+import { PACKAGE_ROOT } from '../../package-root.ts';
+import {
+  BUNDLED_PACKAGES,
+  buildRuntimeBundle,
+  EsbuildMissingError,
+  RUNTIME_DIR,
+  SANDBOX_SOURCE_DIR,
+} from './build.ts';
 
 export interface SandboxBundle {
   code: string;
   key: string;
 }
 
-const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const ROOT = PACKAGE_ROOT;
 export const BUNDLE_PATH = join(ROOT, 'dist', 'postman-sandbox.js');
-const HOST_SOURCES = ['build.ts', 'protocol.ts', 'types.ts'].map((name) =>
-  fileURLToPath(new URL(`./${name}`, import.meta.url)),
-);
+const HOST_SOURCES = ['build.ts', 'protocol.ts', 'types.ts'].map((name) => join(SANDBOX_SOURCE_DIR, name));
 const STAMP = '/* assay-postman-sandbox ';
 
 function packageVersion(name: string): string {
