@@ -103,6 +103,8 @@ function route(x: Exchange, counters: Map<string, number>): undefined {
       return json(x, 200, { key, count });
     }
     case 'users':
+      // Reads answer with data; anything else is echoed, so that bodies can be checked.
+      if (x.req.method !== 'GET' || b !== undefined) return json(x, 200, echo(x));
       if (a === undefined) return json(x, 200, { data: ECHO_USERS, total: ECHO_USERS.length });
       return userById(x, Number(a));
     case 'xml':
@@ -122,7 +124,8 @@ function route(x: Exchange, counters: Map<string, number>): undefined {
     case 'text':
       return send(x, 200, 'plain text body', { 'content-type': 'text/plain' });
     case 'delay':
-      setTimeout(() => json(x, 200, { delayed: Number(a) }), Number(a));
+      // Unref'd: a response nobody waits for any more must not keep the test process alive.
+      setTimeout(() => json(x, 200, { delayed: Number(a) }), Number(a)).unref();
       return;
     case 'response-headers': {
       const headers: Record<string, string> = {};
@@ -230,9 +233,13 @@ function oauth1(x: Exchange, consumerSecret: string, tokenSecret: string): undef
       else if (key !== 'realm') params.push([key, value]);
     }
   }
-  for (const [key, value] of x.url.searchParams) params.push([key, value]);
+  const take = (key: string, value: string): void => {
+    if (key === 'oauth_signature') signature = value;
+    else params.push([key, value]);
+  };
+  for (const [key, value] of x.url.searchParams) take(key, value);
   if ((x.req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
-    for (const [key, value] of new URLSearchParams(x.body.toString('utf8'))) params.push([key, value]);
+    for (const [key, value] of new URLSearchParams(x.body.toString('utf8'))) take(key, value);
   }
   const normalised = params
     .map(([k, v]) => [rfc3986(k), rfc3986(v)] as const)
