@@ -22,6 +22,14 @@ export const COMMANDS: Record<string, CommandEntry> = {
     summary: 'scaffold an example suite',
     load: async () => (await import('./commands/init.ts')).command,
   },
+  serve: {
+    summary: 'start the server (API, background runs) until SIGTERM/SIGINT',
+    load: async () => (await import('./commands/serve.ts')).command,
+  },
+  migrate: {
+    summary: 'apply pending database migrations and exit',
+    load: async () => (await import('./commands/migrate.ts')).command,
+  },
   'demo-target': {
     summary: 'start a small local API that the example suite runs against',
     load: async () => (await import('./commands/demo-target.ts')).command,

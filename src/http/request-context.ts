@@ -37,7 +37,7 @@ export function requestContext(logger: Logger) {
         // The path only: query strings may carry tokens, and the logger redacts fields, not URLs.
         const fields = {
           method: req.method,
-          path: req.path,
+          path: req.originalUrl.split('?')[0],
           status: res.statusCode,
           ms: Math.round((performance.now() - started) * 10) / 10,
           ip: req.ip,

@@ -3,5 +3,16 @@
  * entry here; then `npm run openapi` regenerates docs/openapi.json.
  */
 import type { RouteGroup } from '../route.ts';
+import { accountRoutes } from './accounts.ts';
+import { apiKeyRoutes } from './api-keys.ts';
+import { authRoutes } from './auth.ts';
+import { memberRoutes } from './members.ts';
+import { organisationRoutes } from './organisations.ts';
 
-export const API_ROUTES: readonly RouteGroup[] = [];
+export const API_ROUTES: readonly RouteGroup[] = [
+  accountRoutes,
+  authRoutes,
+  organisationRoutes,
+  memberRoutes,
+  apiKeyRoutes,
+];
