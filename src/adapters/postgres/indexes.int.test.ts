@@ -41,7 +41,7 @@ const HOT_QUERIES: { name: string; index: string; query: (ids: Ids) => RawBuilde
   {
     name: 'unfinished runs of every organisation (recovery, reconciler)',
     index: 'runs_unfinished_idx',
-    query: (ids) =>
+    query: (_ids) =>
       sql`select * from runs where status in ('queued', 'running') order by queued_at, id limit 100`,
   },
   {
@@ -59,29 +59,29 @@ const HOT_QUERIES: { name: string; index: string; query: (ids: Ids) => RawBuilde
   {
     name: 'API key by prefix (authentication)',
     index: 'api_keys_prefix_key',
-    query: (ids) => sql`select * from api_keys where prefix = ${'ak_12345678'}`,
+    query: (_ids) => sql`select * from api_keys where prefix = ${'ak_12345678'}`,
   },
   {
     name: 'due schedules (scheduler tick)',
     index: 'schedules_due_idx',
-    query: (ids) =>
+    query: (_ids) =>
       sql`select * from schedules where enabled = true and next_fire_at <= ${AT}::timestamptz order by next_fire_at limit 100`,
   },
   {
     name: 'session by id hash',
     index: 'sessions_pkey',
-    query: (ids) =>
+    query: (_ids) =>
       sql`select * from sessions where id_hash = ${'h'} and idle_expires_at > now() and absolute_expires_at > now()`,
   },
   {
     name: 'expired sessions (purge)',
     index: 'sessions_expiry_idx',
-    query: (ids) => sql`select id_hash from sessions where idle_expires_at <= now()`,
+    query: (_ids) => sql`select id_hash from sessions where idle_expires_at <= now()`,
   },
   {
     name: 'user by email, any case (login)',
     index: 'users_email_key',
-    query: (ids) => sql`select * from users where lower(email) = ${'ada@example.com'}`,
+    query: (_ids) => sql`select * from users where lower(email) = ${'ada@example.com'}`,
   },
   {
     name: 'latest version of a suite',
