@@ -63,11 +63,17 @@ export class UnprocessableError extends UserError {
   readonly status = 422;
   readonly code: string;
   readonly problems: readonly FieldProblem[];
-  constructor(problems: FieldProblem[], options: { code?: string; message?: string } = {}) {
+  /** Extra members of the problem details (snake_case), e.g. the located errors of a suite. */
+  readonly extensions: Readonly<Record<string, unknown>>;
+  constructor(
+    problems: FieldProblem[],
+    options: { code?: string; message?: string; extensions?: Record<string, unknown> } = {},
+  ) {
     super(options.message ?? describeProblems(problems));
     this.name = 'UnprocessableError';
     this.code = options.code ?? 'unprocessable';
     this.problems = problems;
+    this.extensions = options.extensions ?? {};
   }
 }
 

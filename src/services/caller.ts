@@ -1,15 +1,12 @@
 /**
  * Who is asking, as the use cases see it: the organisation every read and write is confined to, and
- * the actor and address that the audit log records. Delivery layers (HTTP, CLI, scheduler) build it
- * from their own notion of authentication; services never see sessions or API keys.
+ * the actor and address the audit log records. It is the HTTP layer's `AuditContext` (the same shape
+ * under the name use cases read better with); the CLI or the scheduler build one for themselves.
  */
-import type { AuditEntry, AuditLog } from '../ports/audit-log.ts';
+import type { AuditLog } from '../ports/audit-log.ts';
+import type { AuditContext } from './access.ts';
 
-export interface Caller {
-  organisationId: string;
-  actor: AuditEntry['actor'];
-  ip: string | null;
-}
+export type Caller = AuditContext;
 
 /** The user id to record as `createdBy`, when a person (not an API key) acted. */
 export function callerUserId(caller: Caller): string | null {
