@@ -19,13 +19,19 @@ function median(values: number[]): number {
 function importCost(specifier: string): number {
   const script = `const t=performance.now();await import(${JSON.stringify(specifier)});process.stdout.write(String(performance.now()-t))`;
   const samples = Array.from({ length: runs }, () =>
-    Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: process.cwd() }).toString()),
+    Number(
+      execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: process.cwd(),
+      }).toString(),
+    ),
   );
   return median(samples);
 }
 
 function inChild(code: string): Record<string, number> {
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', code], { cwd: process.cwd() }).toString();
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', code], {
+    cwd: process.cwd(),
+  }).toString();
   return JSON.parse(out) as Record<string, number>;
 }
 
