@@ -171,3 +171,8 @@ export function buildOpenApi(groups: readonly RouteGroup[], info: { version: str
     },
   };
 }
+
+/** The document as checked in at docs/openapi.json: stable key order, two-space indent, final newline. */
+export function renderOpenApi(groups: readonly RouteGroup[], info: { version: string }): string {
+  return `${JSON.stringify(buildOpenApi(groups, info), null, 2)}\n`;
+}

@@ -28,6 +28,11 @@ export function sharedPgliteDatabase(): Promise<Database> {
   return sharedPglite;
 }
 
+/** A migrated PGlite of its own (from the same template), for tests that need an empty database. Close it. */
+export function freshPgliteDatabase(): Promise<Database> {
+  return openFromTemplate();
+}
+
 export async function closeSharedPgliteDatabase(): Promise<void> {
   const pending = sharedPglite;
   sharedPglite = undefined;
