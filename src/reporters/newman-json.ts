@@ -38,8 +38,9 @@ export function createNewmanJsonReporter(options: CollectionReporterOptions): Co
         spool ??= createSpool();
         spool.write(`${failures++ === 0 ? '' : ','}${JSON.stringify(mask(failure))}`);
       }
-      // Newman records no execution for a request skipped by its pre-request script.
-      if (execution.skipped) return;
+      // Newman records an execution only for a request that was sent (or failed to be): not for one skipped
+      // by its pre-request script, nor for one stopped by --bail before it was sent.
+      if (execution.response === undefined && execution.requestError === undefined) return;
       out.write(
         `${executions++ === 0 ? '' : ','}${JSON.stringify(mask(newmanExecution(execution, assertions)))}`,
       );

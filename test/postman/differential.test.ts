@@ -50,6 +50,16 @@ const CORPUS: (CorpusEntry & { title: string })[] = [
     collection: 'wrapped.postman_collection.json',
   },
   { title: 'pm.sendRequest, timers and async errors', collection: 'send-request.postman_collection.json' },
+  {
+    title: '--bail stops at the first failed test',
+    collection: 'users-api.postman_collection.json',
+    bail: true,
+  },
+  {
+    title: '--bail stops at a pre-request script error',
+    collection: 'flow.postman_collection.json',
+    bail: true,
+  },
 ];
 
 describe('Assay runs the corpus as Newman 6.2 does', () => {

@@ -27,6 +27,7 @@ export interface CorpusEntry {
   folders?: string[];
   envVars?: Record<string, string>;
   timeoutRequestMs?: number;
+  bail?: boolean;
 }
 
 export type Outcome = 'pass' | 'fail' | 'skip';
@@ -107,6 +108,7 @@ export async function newmanTrace(entry: CorpusEntry): Promise<Trace> {
     if (entry.iterationCount) options.iterationCount = entry.iterationCount;
     if (entry.folders) options.folder = entry.folders;
     if (entry.timeoutRequestMs) options.timeoutRequest = entry.timeoutRequestMs;
+    if (entry.bail) options.bail = true;
     // Traced from events rather than from summary.run.executions: Newman records a pm.sendRequest exchange
     // into the execution of the item that made it, overwriting the item's own response.
     const byRef = new Map<string, TraceExecution>();
@@ -174,8 +176,10 @@ export async function assayTrace(entry: CorpusEntry): Promise<Trace> {
       ...(entry.iterationCount ? { iterationCount: entry.iterationCount } : {}),
       ...(entry.folders ? { folders: entry.folders } : {}),
       ...(entry.timeoutRequestMs ? { timeoutRequestMs: entry.timeoutRequestMs } : {}),
+      bail: entry.bail === true,
       onExecution: (e) => {
-        if (e.skipped) return;
+        // Newman records an execution only for a request that was sent (or failed to be).
+        if (e.response === undefined && e.requestError === undefined) return;
         executions.push({
           iteration: e.cursor.iteration,
           item: e.item.name,

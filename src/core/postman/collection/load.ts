@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { SuiteError } from '../../suite/errors.ts';
-import { formatPath, formatSuiteError } from '../../suite/errors.ts';
+import { formatPath, formatSuiteError, sortErrors } from '../../suite/errors.ts';
 import { checkJsonSyntax } from '../../suite/json-syntax.ts';
 import { readAuth } from './read-auth.ts';
 import { readItems, readProfile, readScripts, readVariables } from './read-tree.ts';
@@ -191,7 +191,7 @@ function fail(text: string, file: string, issues: CollectionIssue[]): LoadCollec
 function locate(text: string, file: string, issues: readonly CollectionIssue[]): CollectionError[] {
   const source = text.replace(/^\uFEFF/, '');
   const offsets = keyOffsets(source);
-  return issues.map((issue) => {
+  const located = issues.map((issue) => {
     let offset: number | undefined;
     for (let depth = issue.path.length; depth >= 0 && offset === undefined; depth--) {
       offset = offsets.get(JSON.stringify(issue.path.slice(0, depth)));
@@ -200,6 +200,7 @@ function locate(text: string, file: string, issues: readonly CollectionIssue[]):
     const message = issue.within === undefined ? issue.message : `${issue.message} (in "${issue.within}")`;
     return { file, line, column, path: formatPath(issue.path), message };
   });
+  return sortErrors(located);
 }
 
 /** Offset of every value in a JSON text, by its path. */

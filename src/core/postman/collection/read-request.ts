@@ -19,7 +19,15 @@ export function readRequest(reader: Reader, value: unknown, path: DocumentPath):
     report(reader, path, `expected a URL string or a request object, got ${describe(value)}`);
     return { method: 'GET', url: '', urlVariables: [], headers: [], body: null, auth: undefined };
   }
-  const method = value.method === undefined ? 'GET' : text(reader, value.method, join(path, 'method'));
+  let method = 'GET';
+  if (typeof value.method === 'string') method = value.method;
+  else if (value.method !== undefined && value.method !== null) {
+    report(
+      reader,
+      join(path, 'method'),
+      `expected an HTTP method such as "GET", got ${describe(value.method)}`,
+    );
+  }
   if (value.url === undefined || value.url === null)
     report(reader, join(path, 'url'), 'a request needs a url');
   const url = readUrl(reader, value.url, join(path, 'url'));
