@@ -1,6 +1,6 @@
 /** `assay run <collection>` end to end: the real binary, Newman's options, exit codes and report files. */
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { runCli, tempDir } from '../fixtures/cli/run-cli.ts';
@@ -262,9 +262,24 @@ describe('assay run with a Postman collection', () => {
     assert.match(lines[2] ?? '', /item\[1\]\.request\.body\.mode {2}unknown body mode "binary"/);
     assert.match(r.stderr, /invalid collection; nothing was run\.\n$/);
 
-    const broken = await runCli(['run', corpus('cli', 'broken.postman_collection.json')]);
-    assert.equal(broken.code, 2);
-    assert.match(broken.stderr, /broken\.postman_collection\.json:4:52 {2}JSON syntax error: trailing comma/);
+    // Written here: a file with a syntax error cannot live in the repository (the formatter rejects it).
+    const { dir, remove } = await tempDir();
+    try {
+      const file = path.join(dir, 'broken.postman_collection.json');
+      const schema = 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json';
+      await writeFile(
+        file,
+        `{\n  "info": { "name": "Broken", "schema": "${schema}" },\n  "item": [\n    { "name": "x", "request": "http://example.test", }\n  ]\n}\n`,
+      );
+      const broken = await runCli(['run', file]);
+      assert.equal(broken.code, 2);
+      assert.match(
+        broken.stderr,
+        /broken\.postman_collection\.json:4:52 {2}JSON syntax error: trailing comma/,
+      );
+    } finally {
+      await remove();
+    }
   });
 
   test('usage mistakes exit 2 with one line', async () => {
