@@ -6,6 +6,7 @@
  * executor then marks unfinished runs for resumption instead of waiting).
  */
 import type { Container } from '../container.ts';
+import { runsComponent } from '../worker/component.ts';
 
 export interface BackgroundDeps {
   container: Container;
@@ -21,4 +22,4 @@ export interface BackgroundComponent {
 }
 
 /** In start order. */
-export const BACKGROUND_COMPONENTS: readonly BackgroundComponent[] = [];
+export const BACKGROUND_COMPONENTS: readonly BackgroundComponent[] = [runsComponent()];

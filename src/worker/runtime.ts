@@ -8,7 +8,6 @@ import type { Config } from '../config/config.ts';
 import type { HttpSessionOptions } from '../core/runner/http/types.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
-import type { Shutdown } from '../platform/shutdown.ts';
 import type { EventBus } from '../ports/event-bus.ts';
 import type { JobQueue } from '../ports/job-queue.ts';
 import type { Stores, TransactionRunner } from '../ports/stores.ts';
@@ -76,8 +75,6 @@ export interface RunRuntimeOptions {
   reconcile?: boolean;
   /** Fire due schedules from this process. */
   schedule?: boolean;
-  /** Registers the graceful-shutdown hook. */
-  shutdown?: Shutdown;
   /** Overrides of the HTTP options of server-side runs (tests map hostnames with `lookup`). */
   http?: HttpSessionOptions;
   /** Replaced in tests. */
@@ -159,16 +156,6 @@ export async function startRunRuntime(
     if (counts.active > 0) logger.info({ active: counts.active }, 'waiting for active runs to finish');
     await queue.close(stopOptions);
   };
-
-  options.shutdown?.onShutdown('runs', (deadline) => {
-    // Runs still going when the grace period is nearly over are given back to the queue; the margin
-    // leaves time to write that down before the process exits.
-    const graceMs = config.server.shutdownGraceMs;
-    const soft = new AbortController();
-    const timer = setTimeout(() => soft.abort(), Math.max(0, graceMs - Math.min(2000, graceMs / 5)));
-    deadline.addEventListener('abort', () => soft.abort(), { once: true });
-    return stop({ signal: soft.signal }).finally(() => clearTimeout(timer));
-  });
 
   return { ...services, stop };
 }
