@@ -67,7 +67,7 @@ export function createScheduleService({ stores, transaction, clock }: ScheduleSe
       const environment = await stores.environments.get(organisationId, definition.environmentId);
       if (!environment || environment.projectId !== projectId) {
         problems.push({
-          path: 'body.environmentId',
+          path: 'body.environment_id',
           message: "is not an environment of the suite's project",
           code: 'not_found',
         });

@@ -6,8 +6,13 @@ import type { RouteGroup } from '../route.ts';
 import { accountRoutes } from './accounts.ts';
 import { apiKeyRoutes } from './api-keys.ts';
 import { authRoutes } from './auth.ts';
+import { environmentRoutes } from './environments.ts';
 import { memberRoutes } from './members.ts';
 import { organisationRoutes } from './organisations.ts';
+import { runRoutes } from './runs.ts';
+import { projectRoutes } from './projects.ts';
+import { scheduleRoutes } from './schedules.ts';
+import { suiteRoutes } from './suites.ts';
 
 export const API_ROUTES: readonly RouteGroup[] = [
   accountRoutes,
@@ -15,4 +20,9 @@ export const API_ROUTES: readonly RouteGroup[] = [
   organisationRoutes,
   memberRoutes,
   apiKeyRoutes,
+  projectRoutes,
+  suiteRoutes,
+  environmentRoutes,
+  scheduleRoutes,
+  runRoutes,
 ];
