@@ -7,6 +7,7 @@
  */
 import type { Container } from '../container.ts';
 import { runsComponent } from '../worker/component.ts';
+import { sessionSweeper } from './session-sweeper.ts';
 
 export interface BackgroundDeps {
   container: Container;
@@ -22,4 +23,4 @@ export interface BackgroundComponent {
 }
 
 /** In start order. */
-export const BACKGROUND_COMPONENTS: readonly BackgroundComponent[] = [runsComponent()];
+export const BACKGROUND_COMPONENTS: readonly BackgroundComponent[] = [runsComponent(), sessionSweeper()];
