@@ -91,6 +91,32 @@ const JS = `(function () {
       });
     });
   }
+  var PROBLEMS = [
+    ['validation_failed', 400, 'The query or body breaks its schema; errors lists every problem (path, message, code).'],
+    ['malformed_json', 400, 'The body is not valid JSON.'],
+    ['unauthorized', 401, 'No or bad credentials: sign in, or send Authorization: Bearer <API key>.'],
+    ['forbidden', 403, 'Your role or the key\u2019s scopes do not allow this.'],
+    ['csrf_failed', 403, 'A cookie request without the X-CSRF-Token header, or from a foreign origin.'],
+    ['not_found', 404, 'No such route or resource (also for another organisation\u2019s resource).'],
+    ['conflict', 409, 'The change conflicts with the current state; see the code for which.'],
+    ['payload_too_large', 413, 'The body is larger than the limit.'],
+    ['unsupported_media_type', 415, 'Send the body as application/json.'],
+    ['unprocessable', 422, 'Well-formed but not acceptable; errors lists why.'],
+    ['rate_limited', 429, 'Too many requests; wait for Retry-After seconds.'],
+    ['internal', 500, 'A bug; the server log has the detail under the request id.'],
+    ['database_unavailable', 503, 'A dependency is down; retry after Retry-After seconds.']
+  ];
+  function renderProblems() {
+    var section = document.getElementById('problems');
+    section.appendChild(el('h2', { id: 'problems-heading' }, ['Problem codes']));
+    section.appendChild(el('p', {}, ['Errors are RFC 9457 problem details (application/problem+json) with a stable code and the request id.']));
+    PROBLEMS.forEach(function (p) {
+      section.appendChild(el('div', { class: 'op', id: 'problem-' + p[0] }, [
+        el('h3', {}, [p[1] + ' ' + p[0]]), el('p', {}, [p[2]])
+      ]));
+    });
+  }
+  renderProblems();
   fetch('/api/openapi.json').then(function (r) { return r.json(); }).then(render, function (e) {
     document.getElementById('ops').textContent = 'Could not load the OpenAPI document: ' + e;
   });
