@@ -1,6 +1,6 @@
 /** `assay run <collection>` end to end: the real binary, Newman's options, exit codes and report files. */
 import assert from 'node:assert/strict';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { runCli, tempDir } from '../fixtures/cli/run-cli.ts';
@@ -242,6 +242,59 @@ describe('assay run with a Postman collection', () => {
       assert.equal(files.length, 2);
       assert.match(files[0] ?? '', /^newman-run-report-\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d-\d{3}-0\.json$/);
       assert.match(files[1] ?? '', /^newman-run-report-.*-0\.xml$/);
+    } finally {
+      await remove();
+    }
+  });
+
+  test('--no-insecure-file-read keeps body files inside --working-dir; --verbose prints script logs', async () => {
+    const { dir, remove } = await tempDir();
+    try {
+      const work = path.join(dir, 'work');
+      await mkdir(work);
+      await writeFile(path.join(dir, 'outside.txt'), 'secret file');
+      const file = path.join(dir, 'upload.postman_collection.json');
+      await writeFile(
+        file,
+        JSON.stringify({
+          info: {
+            name: 'Upload',
+            schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json',
+          },
+          item: [
+            {
+              name: 'up',
+              request: {
+                method: 'POST',
+                url: '{{baseUrl}}/anything',
+                body: { mode: 'formdata', formdata: [{ key: 'f', type: 'file', src: '../outside.txt' }] },
+              },
+              event: [
+                { listen: 'test', script: { exec: ["console.log('files', pm.response.json().files);"] } },
+              ],
+            },
+          ],
+        }),
+      );
+      const allowed = await runCli(['run', file, ...baseUrl, '--working-dir', work, '--verbose', '--silent']);
+      assert.equal(allowed.code, 0, allowed.stderr);
+      assert.equal(
+        allowed.stderr,
+        '[console.log] up: files [{"field":"f","filename":"outside.txt","contentType":"text/plain","size":11}]\n',
+      );
+      const refused = await runCli([
+        'run',
+        file,
+        ...baseUrl,
+        '--working-dir',
+        work,
+        '--no-insecure-file-read',
+      ]);
+      assert.equal(refused.code, 1);
+      assert.match(
+        refused.stdout,
+        /error FILE_NOT_FOUND: cannot read .*outside\.txt: it is outside the working directory/,
+      );
     } finally {
       await remove();
     }

@@ -15,6 +15,7 @@ export const COLLECTION_OPTIONS = {
   'env-var': { type: 'string', multiple: true },
   'global-var': { type: 'string', multiple: true },
   'working-dir': { type: 'string' },
+  'no-insecure-file-read': { type: 'boolean' },
   'export-environment': { type: 'string' },
   'export-globals': { type: 'string' },
   reporters: { type: 'string', multiple: true },
@@ -26,8 +27,8 @@ export const COLLECTION_OPTIONS = {
   'ignore-redirects': { type: 'boolean' },
   'suppress-exit-code': { type: 'boolean', short: 'x' },
   silent: { type: 'boolean' },
-  // Accepted so that existing pipelines keep working; they change nothing in Assay's output.
   verbose: { type: 'boolean' },
+  // Accepted so that existing pipelines keep working; they change nothing in Assay's output.
   'disable-unicode': { type: 'boolean' },
   color: { type: 'string' },
 } satisfies ParseArgsOptionsConfig;
@@ -43,6 +44,7 @@ Postman collections (Newman's options, same meaning; one collection per run):
   --env-var NAME=VALUE            set an environment variable (repeatable)
   --global-var NAME=VALUE         set a global variable (repeatable)
   --working-dir PATH              base of form-data and file body paths (default: current directory)
+  --no-insecure-file-read         refuse body files outside the working directory
   -r, --reporters LIST            cli, json, junit, comma separated (default: cli)
   --reporter-json-export PATH     Newman JSON report (default: newman/newman-run-report-<time>.json)
   --reporter-junit-export PATH    JUnit XML in Newman's layout (default: newman/…-<time>.xml)
@@ -57,6 +59,7 @@ Postman collections (Newman's options, same meaning; one collection per run):
   -k, --insecure                  accept invalid TLS certificates
   -x, --suppress-exit-code        exit 0 even when tests failed
   --silent                        no console output
+  --verbose                       also print the scripts' console output (on stderr)
 `;
 
 /** Names of the options above that a native suite run refuses. */

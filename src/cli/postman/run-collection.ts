@@ -15,6 +15,7 @@ import {
 } from '../../core/postman/collection/load.ts';
 import { EntryPointError, planRun } from '../../core/postman/collection/plan.ts';
 import type { VariableFile } from '../../core/postman/collection/types.ts';
+import type { ItemExecution } from '../../core/postman/run/types.ts';
 import type { VariableMap } from '../../core/postman/sandbox/index.ts';
 import { type CommandInput, EXIT, UsageError } from '../command.ts';
 import { reportUnexpected } from '../errors.ts';
@@ -94,6 +95,7 @@ export async function runCollectionCommand(input: CommandInput): Promise<number>
       ...(iterationCount ? { iterationCount } : {}),
       folders,
       workingDir: path.resolve(typeof values['working-dir'] === 'string' ? values['working-dir'] : '.'),
+      restrictFiles: values['no-insecure-file-read'] === true,
       http: { insecure: values.insecure === true, ...(egressCheck ? { egressCheck } : {}) },
       ...(timeoutMs ? { timeoutMs } : {}),
       timeoutRequestMs,
@@ -106,6 +108,7 @@ export async function runCollectionCommand(input: CommandInput): Promise<number>
       onEvent: (event) => guard(() => reporters.pretty?.onEvent(event)),
       onExecution: (execution) => {
         for (const reporter of reporters.collection) guard(() => reporter.onExecution(execution));
+        if (values.verbose === true) writeConsole(execution);
       },
     });
     for (const reporter of reporters.collection) await reporter.finish(result);
@@ -118,6 +121,14 @@ export async function runCollectionCommand(input: CommandInput): Promise<number>
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+  }
+}
+
+/** `--verbose`: what the scripts logged, one line per call, on stderr so that stdout stays the report. */
+function writeConsole(execution: ItemExecution): void {
+  for (const entry of execution.console) {
+    const text = entry.args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' ');
+    process.stderr.write(`[console.${entry.level}] ${execution.item.fullName}: ${text}\n`);
   }
 }
 

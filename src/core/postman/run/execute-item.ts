@@ -40,6 +40,8 @@ export interface ItemContext {
   sessions: SessionPool;
   suiteName: string;
   workingDir: string;
+  /** `--no-insecure-file-read`. */
+  restrictFiles: boolean;
   /** 0: no limit. */
   timeoutRequestMs: number;
   /** `--ignore-redirects` sets false; `protocolProfileBehavior.followRedirects` wins over it. */
@@ -168,6 +170,7 @@ async function send(
   const profile = runnable.profile;
   const options: SendOptions = {
     workingDir: ctx.workingDir,
+    restrictFiles: ctx.restrictFiles,
     timeoutMs: ctx.timeoutRequestMs,
     followRedirects:
       typeof profile.followRedirects === 'boolean' ? profile.followRedirects : ctx.followRedirects,

@@ -18,6 +18,8 @@ import type { ExecutedRequest, ExecutedResponse } from './types.ts';
 
 export interface SendOptions {
   workingDir: string;
+  /** `--no-insecure-file-read`: body files must be inside the working directory. */
+  restrictFiles?: boolean;
   timeoutMs: number;
   followRedirects: boolean;
   maxRedirects: number;
@@ -40,7 +42,7 @@ export async function toHttpRequest(prepared: PreparedRequest, options: SendOpti
   };
   if (options.signal) request.signal = options.signal;
   if (prepared.body) {
-    const body = await toEngineBody(prepared.body, options.workingDir);
+    const body = await toEngineBody(prepared.body, options);
     if (body) request.body = body;
   }
   return request;
@@ -64,7 +66,7 @@ function headerRecord(headers: readonly PmKeyValue[]): Record<string, string> {
   return out;
 }
 
-async function toEngineBody(body: PmRequestBody, workingDir: string): Promise<HttpRequest['body']> {
+async function toEngineBody(body: PmRequestBody, options: SendOptions): Promise<HttpRequest['body']> {
   switch (body.mode) {
     case 'raw':
       return { kind: 'raw', text: body.raw ?? '' };
@@ -84,7 +86,7 @@ async function toEngineBody(body: PmRequestBody, workingDir: string): Promise<Ht
         const sources = field.type === 'file' ? [field.src ?? []].flat() : [];
         if (field.type === 'file' && sources.length > 0) {
           for (const src of sources) {
-            const part: MultipartPart = { name: field.key, file: path.resolve(workingDir, src) };
+            const part: MultipartPart = { name: field.key, file: bodyFile(src, options) };
             if (field.contentType) part.contentType = field.contentType;
             parts.push(part);
           }
@@ -98,7 +100,7 @@ async function toEngineBody(body: PmRequestBody, workingDir: string): Promise<Ht
     }
     case 'file': {
       if (body.file?.content !== undefined) return { kind: 'raw', text: body.file.content };
-      const file = path.resolve(workingDir, body.file?.src ?? '');
+      const file = bodyFile(body.file?.src ?? '', options);
       try {
         return { kind: 'raw', text: await readFile(file, 'utf8') };
       } catch (error) {
@@ -115,6 +117,19 @@ async function toEngineBody(body: PmRequestBody, workingDir: string): Promise<Ht
     default:
       return undefined;
   }
+}
+
+/** Resolves a body file against the working directory, refusing an escape when files are restricted. */
+function bodyFile(src: string, options: SendOptions): string {
+  const file = path.resolve(options.workingDir, src);
+  const inside = path.relative(options.workingDir, file);
+  if (options.restrictFiles && (inside.startsWith('..') || path.isAbsolute(inside))) {
+    throw new HttpError(
+      'FILE_NOT_FOUND',
+      `cannot read ${file}: it is outside the working directory ${options.workingDir} (--no-insecure-file-read)`,
+    );
+  }
+  return file;
 }
 
 /** As postman-runtime writes it: variables given as text are inserted verbatim. */

@@ -47,6 +47,8 @@ export interface RunCollectionOptions {
   folders?: readonly string[];
   /** Base of relative file paths in form-data and file bodies. Default: the current directory. */
   workingDir?: string;
+  /** Refuse body files outside `workingDir` (`--no-insecure-file-read`). */
+  restrictFiles?: boolean;
   http?: HttpSessionOptions;
   /** Whole-run limit in ms (`--timeout`). */
   timeoutMs?: number;
@@ -93,6 +95,7 @@ export async function runCollection(options: RunCollectionOptions): Promise<Coll
   const sessions = createSessionPool(options.http ?? {});
   const sendOptions = {
     workingDir: options.workingDir ?? process.cwd(),
+    restrictFiles: options.restrictFiles === true,
     timeoutMs: options.timeoutRequestMs ?? 0,
     followRedirects: options.ignoreRedirects !== true,
     maxRedirects: 10,
@@ -110,6 +113,7 @@ export async function runCollection(options: RunCollectionOptions): Promise<Coll
     sessions,
     suiteName: collection.name,
     workingDir: sendOptions.workingDir,
+    restrictFiles: sendOptions.restrictFiles,
     timeoutRequestMs: sendOptions.timeoutMs,
     followRedirects: sendOptions.followRedirects,
     stopOnFailure: options.bail === true,
