@@ -184,10 +184,10 @@ export const envSchema = z.object({
     default: '5s',
     doc: 'How often the scheduler looks for due schedules; a fire is at most this late.',
   }),
-  ASSAY_SUITE_MAX_BYTES: setting(integer({ default: 1_048_576, min: 1024, max: 67_108_864 }), {
+  ASSAY_SUITE_MAX_BYTES: setting(integer({ default: 524_288, min: 1024, max: 67_108_864 }), {
     group: 'Runs',
-    default: '1048576',
-    doc: 'Largest suite source, in bytes (UTF-8), that the API accepts when a suite is saved.',
+    default: '524288',
+    doc: 'Largest suite source, in bytes (UTF-8), that the API accepts when a suite is saved; request bodies may be twice this (at least 1 MiB).',
   }),
   ASSAY_SUITE_MAX_STEPS: setting(integer({ default: 1000, min: 1, max: 100_000 }), {
     group: 'Runs',

@@ -70,7 +70,8 @@ export function createApp(options: AppOptions): Express {
   });
   app.use(
     express.json({
-      limit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+      // A suite source travels JSON-escaped: room for twice the largest one an operator allows.
+      limit: options.bodyLimitBytes ?? Math.max(DEFAULT_BODY_LIMIT_BYTES, 2 * config.suites.maxSourceBytes),
       type: ['application/json', 'application/*+json'],
     }),
   );

@@ -9,8 +9,8 @@ import { authRoutes } from './auth.ts';
 import { environmentRoutes } from './environments.ts';
 import { memberRoutes } from './members.ts';
 import { organisationRoutes } from './organisations.ts';
-import { runRoutes } from './runs.ts';
 import { projectRoutes } from './projects.ts';
+import { runRoutes } from './runs.ts';
 import { scheduleRoutes } from './schedules.ts';
 import { suiteRoutes } from './suites.ts';
 
