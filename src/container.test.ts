@@ -28,13 +28,4 @@ describe('createContainer', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
-
-  it('refuses distributed mode until its adapters exist', async () => {
-    const config = loadConfig({
-      REDIS_URI: 'redis://127.0.0.1:6379',
-      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres',
-      ASSAY_SECRET_KEY: 'ab'.repeat(32),
-    });
-    await assert.rejects(createContainer({ config, logger: silentLogger() }), /distributed mode/);
-  });
 });

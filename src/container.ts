@@ -12,6 +12,7 @@ import { createMemoryRateLimitStore } from './adapters/memory/rate-limit-store.t
 import { type Database, type DatabaseOptions, openDatabase } from './adapters/postgres/database.ts';
 import { migrate, pendingMigrations } from './adapters/postgres/migrate.ts';
 import { createPostgresStores, createTransactionRunner } from './adapters/postgres/stores.ts';
+import { openRedisAdapters, type RedisAdapters } from './adapters/redis/redis-adapters.ts';
 import type { Config } from './config/config.ts';
 import { resolveSecretKey } from './config/secret-key.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
@@ -38,6 +39,8 @@ export interface Container {
   readonly events: EventBus;
   readonly nonces: NonceStore;
   readonly rateLimits: RateLimitStore;
+  /** Distributed mode: the Redis readiness check (PING, maxmemory-policy); null in embedded mode. */
+  readonly redis: { health(): Promise<Record<string, unknown>> } | null;
   /** Closes queues (aborting active jobs when `signal` fires), then the other adapters, the database last. */
   close(options?: { signal?: AbortSignal }): Promise<void>;
 }
@@ -53,31 +56,43 @@ export interface ContainerOptions {
    * caller keeps ownership: `close()` leaves it open.
    */
   database?: Database;
+  /** Distributed mode: namespace of every Redis key and channel (default `assay:`); tests set their own. */
+  redisKeyPrefix?: string;
+  /** Distributed mode: names this process's Redis connections in CLIENT LIST, e.g. `api` or `worker`. */
+  processName?: string;
 }
 
 export async function createContainer(options: ContainerOptions): Promise<Container> {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
-  if (config.mode === 'distributed') {
-    throw new Error('distributed mode (REDIS_URI) is not available in this version; unset REDIS_URI');
-  }
   const secretKey = await resolveSecretKey({ config, warn: (message) => logger.warn(message) });
-  const database = options.database ?? (await openConfiguredDatabase(config, logger));
+  // Redis first: a Redis that cannot be reached or evicts keys stops the start before the database is touched.
+  const redis = config.redis ? await openConfiguredRedis(config.redis.uri, options) : null;
+  let database: Database;
+  try {
+    database = options.database ?? (await openConfiguredDatabase(config, logger));
+  } catch (error) {
+    await redis?.close();
+    throw error;
+  }
   const closeDatabase = options.database ? async () => {} : () => database.close();
   try {
     if (options.migrate !== false) await applyMigrations(database, logger);
   } catch (error) {
+    await redis?.close();
     await closeDatabase();
     throw error;
   }
 
   const queues = new Map<string, JobQueue<unknown>>();
-  const cache = createMemoryCache();
-  const events = createMemoryEventBus({
-    onListenerError: (error) => logger.error({ err: error }, 'event listener failed'),
-  });
-  const nonces = createMemoryNonceStore();
-  const rateLimits = createMemoryRateLimitStore();
+  const cache = redis?.cache ?? createMemoryCache();
+  const events =
+    redis?.events ??
+    createMemoryEventBus({
+      onListenerError: (error) => logger.error({ err: error }, 'event listener failed'),
+    });
+  const nonces = redis?.nonces ?? createMemoryNonceStore();
+  const rateLimits = redis?.rateLimits ?? createMemoryRateLimitStore();
 
   return {
     config,
@@ -92,6 +107,7 @@ export async function createContainer(options: ContainerOptions): Promise<Contai
     stores: createPostgresStores({ db: database.db, clock }),
     transaction: createTransactionRunner({ db: database.db, clock }),
     queue<T>(name: string): JobQueue<T> {
+      if (redis) return redis.queue<T>(name);
       let queue = queues.get(name);
       if (!queue) {
         queue = createMemoryJobQueue<unknown>({
@@ -107,12 +123,28 @@ export async function createContainer(options: ContainerOptions): Promise<Contai
     events,
     nonces,
     rateLimits,
+    redis: redis && { health: () => redis.health() },
     async close(closeOptions = {}) {
       await Promise.all([...queues.values()].map((queue) => queue.close(closeOptions)));
-      await Promise.all([events.close(), cache.close(), nonces.close(), rateLimits.close()]);
+      // The Redis adapters close their queues, then themselves, then their connections.
+      if (redis) await redis.close(closeOptions);
+      else await Promise.all([events.close(), cache.close(), nonces.close(), rateLimits.close()]);
       await closeDatabase();
     },
   };
+}
+
+function openConfiguredRedis(uri: string, options: ContainerOptions): Promise<RedisAdapters> {
+  const { logger } = options;
+  return openRedisAdapters({
+    uri,
+    logger,
+    keyPrefix: options.redisKeyPrefix,
+    processName: options.processName,
+    onListenerError: (error) => logger.error({ err: error }, 'event listener failed'),
+    onJobFailed: ({ queue, jobId, attempt, error, willRetry }) =>
+      logger.warn({ err: error, queue, jobId, attempt, willRetry }, 'job failed'),
+  });
 }
 
 /** `assay migrate`: applies pending migrations and closes the database. */
