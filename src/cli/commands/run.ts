@@ -41,6 +41,9 @@ Options:
                           addresses (redirects and every resolved address included), as the server does
   --egress-allow CIDR     with the guard on, allow this range (repeatable; implies --egress-guard);
                           a metadata address is allowed only when named exactly
+  --remote URL            run on an Assay server instead (API key in ASSAY_API_KEY): with
+                          --suite ID (repeatable), -e/--environment ID, --var, --env-file,
+                          --idempotency-key KEY; events stream into the same reporters
   -h, --help              show this help
 
 Variables: suite defaults < --env-file < --var. {{ env.NAME }} reads the process environment.
@@ -69,12 +72,18 @@ export const command: Command = {
     insecure: { type: 'boolean', short: 'k' },
     'egress-guard': { type: 'boolean' },
     'egress-allow': { type: 'string', multiple: true },
+    remote: { type: 'string' },
+    suite: { type: 'string', multiple: true },
+    'idempotency-key': { type: 'string' },
     ...COLLECTION_OPTIONS,
   },
   run,
 };
 
 async function run({ values, positionals, tokens }: CommandInput): Promise<number> {
+  if (values.remote !== undefined) {
+    return (await import('../remote/run-remote.ts')).runRemote({ values, positionals, tokens });
+  }
   if (positionals.length === 0) throw new UsageError("no suites given (see 'assay run --help')");
   // A Postman collection runs with Newman's options and reports; see src/cli/postman/.
   if (await isCollectionRun({ values, positionals, tokens })) {
