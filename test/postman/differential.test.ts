@@ -80,9 +80,9 @@ describe('Assay runs the corpus as Newman 6.2 does', () => {
     });
   }
   test('the corpus exercises passing, failing and skipped tests', () => {
-    assert.ok(totals.executions >= 90, `only ${totals.executions} executions compared`);
+    assert.ok(totals.executions >= 95, `only ${totals.executions} executions compared`);
     assert.ok(totals.tests >= 200, `only ${totals.tests} tests compared`);
-    assert.ok(totals.failing >= 10, `only ${totals.failing} failing tests compared`);
+    assert.ok(totals.failing >= 15, `only ${totals.failing} failing tests compared`);
   });
 });
 
