@@ -73,4 +73,25 @@ describe('BullMQ worker across a Redis restart', () => {
     assert.equal(ran.filter((id) => id === 'during').length, 0);
     assert.deepEqual(await producer.counts(), { waiting: 0, delayed: 0, active: 0 });
   });
+
+  it('starts a worker asked for while Redis is down, once Redis is back', async () => {
+    await server.kill();
+    const ran: string[] = [];
+    worker.queue<{ n: number }>('late').process(
+      async (job) => {
+        ran.push(job.id);
+      },
+      { concurrency: 1 },
+    );
+    await sleep(1_500);
+    await server.start();
+    const producer = api.queue<{ n: number }>('late');
+    await eventually('the producer to reconnect', async () =>
+      producer
+        .enqueue({ n: 1 }, { jobId: 'late-job', organisationId: 'o' })
+        .then(() => true)
+        .catch(() => false),
+    );
+    await eventually('the late worker to run the job', () => ran.includes('late-job'));
+  });
 });

@@ -206,10 +206,33 @@ export function startWorker<T>(options: WorkerOptions<T>): WorkerHandle {
   }
 
   const timers: NodeJS.Timeout[] = [];
+  /** Retried until it works or the queue closes: a worker must not stay down because Redis blinked. */
+  async function retried(what: string, step: () => Promise<void>): Promise<boolean> {
+    for (let attempt = 0; !closing; attempt++) {
+      try {
+        await step();
+        return true;
+      } catch (error) {
+        if (attempt % 30 === 0) log.warn({ err: error }, `job worker: ${what} failed; retrying`);
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+    }
+    return false;
+  }
+
   const started = (async () => {
-    await options.subscriber.subscribe(cancelChannel, onCancelMessage);
-    client = await options.workerClient();
-    if (closing) return;
+    const subscribed = await retried('subscribing to cancellations', async () => {
+      await options.subscriber.subscribe(cancelChannel, onCancelMessage);
+    });
+    if (!subscribed) return;
+    if (
+      !(await retried('connecting', async () => {
+        client = await options.workerClient();
+      }))
+    ) {
+      return;
+    }
+    if (closing || !client) return;
     worker = createWorker(client);
     const every = (ms: number, task: () => Promise<void>) => {
       const timer = setInterval(() => {
@@ -222,7 +245,6 @@ export function startWorker<T>(options: WorkerOptions<T>): WorkerHandle {
     every(settings.stalledIntervalMs, watchdog);
   })();
   started.catch((error: unknown) => log.error({ err: error }, 'job worker could not start'));
-
   let closed: Promise<void> | undefined;
   return {
     close(deadline) {

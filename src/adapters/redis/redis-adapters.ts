@@ -91,6 +91,10 @@ export async function openRedisAdapters(options: RedisAdaptersOptions): Promise<
       await connect(client);
       return client;
     })();
+    // A failed connection is tried again by the next caller, not remembered.
+    workerClient.catch(() => {
+      workerClient = undefined;
+    });
     return workerClient;
   };
 
