@@ -31,6 +31,14 @@ export const COLLECTION_OPTIONS = {
   // Accepted so that existing pipelines keep working; they change nothing in Assay's output.
   'disable-unicode': { type: 'boolean' },
   color: { type: 'string' },
+  'reporter-cli-silent': { type: 'boolean' },
+  'reporter-cli-no-summary': { type: 'boolean' },
+  'reporter-cli-no-failures': { type: 'boolean' },
+  'reporter-cli-no-assertions': { type: 'boolean' },
+  'reporter-cli-no-success-assertions': { type: 'boolean' },
+  'reporter-cli-no-console': { type: 'boolean' },
+  'reporter-cli-no-banner': { type: 'boolean' },
+  'reporter-cli-show-timestamps': { type: 'boolean' },
 } satisfies ParseArgsOptionsConfig;
 
 export const COLLECTION_HELP = `
