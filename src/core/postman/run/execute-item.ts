@@ -242,7 +242,8 @@ function finish(
     index: execution.cursor.position,
     iteration: execution.cursor.iteration,
     status: 'passed',
-    attempts: execution.skipped ? 0 : 1,
+    // 0 when no request went out: skipped, or stopped by --bail after a pre-request failure.
+    attempts: execution.response !== undefined || execution.requestError !== undefined ? 1 : 0,
     startedAt: time.startedAt,
     durationMs: Math.round((performance.now() - time.started) * 1000) / 1000,
     assertions: execution.tests.map(assertionOf),
