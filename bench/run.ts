@@ -27,6 +27,9 @@ const USAGE = `usage: npm run bench -- [options]
   --memory-steps <count> steps of that run (default 100000)
   --assay-cli <path>     launch assay from this entry, e.g. the sources src/cli/main.ts
                          (default: bin/assay.js on the bundle that npm run build makes first)
+  --server               instead: the server's trigger → finished latency and GET /runs/:id
+                         throughput next to an Express hello-world (bench/server-runs.ts;
+                         --runs, --concurrency, --seconds)
 `;
 
 const ALIASES: Record<string, ToolId> = { a: 'assay', b: 'bare', c: 'newman', d: 'stepci' };
@@ -129,6 +132,9 @@ function saveResults(section: 'speed' | 'memory', data: unknown): void {
 }
 
 async function main(): Promise<number> {
+  if (process.argv.includes('--server')) {
+    return (await import('./server-runs.ts')).runServerBench(process.argv.slice(2));
+  }
   const options = parseOptions();
   if (options.assayCli) useAssayCli(resolve(options.assayCli));
   else if (options.tools.includes('assay') || options.memory) {

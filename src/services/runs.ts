@@ -118,7 +118,10 @@ export function createRunService(deps: RunServiceDeps): RunService {
     async get(caller, runId) {
       const run = await stores.runs.get(caller.organisationId, runId);
       if (!run) throw new NotFoundError('run');
-      const steps = run.attempt > 0 ? await stores.runs.listStepResults(caller.organisationId, run.id) : [];
+      const steps =
+        run.attempt > 0
+          ? await stores.runs.listStepResults(caller.organisationId, run.id, { attempt: run.attempt })
+          : [];
       return { run, steps };
     },
 
