@@ -11,7 +11,15 @@ import type { AuthParams } from './types.ts';
 
 export type { AuthParams };
 
-export class UnsupportedAuthError extends Error {
+/** Auth that cannot be applied as configured: the request fails with it (code `AUTH`), the run goes on. */
+export class AuthError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AuthError';
+  }
+}
+
+export class UnsupportedAuthError extends AuthError {
   constructor(type: string) {
     super(`auth type "${type}" is not supported (noauth, basic, bearer, apikey, digest, oauth1, oauth2)`);
     this.name = 'UnsupportedAuthError';

@@ -4,6 +4,7 @@
  * them, and the request is sent again, signed. Only that second exchange is reported.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { AuthError } from './auth.ts';
 import type { PreparedRequest } from './prepare.ts';
 import { setHeader } from './prepare.ts';
 import type { AuthParams } from './types.ts';
@@ -61,7 +62,7 @@ export function signDigest(params: AuthParams, request: PreparedRequest): void {
   if (!username || !realm) return;
   const algorithm = str(params.algorithm) || 'MD5';
   const hashName = HASHES[algorithm.toUpperCase()];
-  if (hashName === undefined) throw new Error(`unsupported digest algorithm: ${algorithm}`);
+  if (hashName === undefined) throw new AuthError(`unsupported digest algorithm: ${algorithm}`);
   const hash = (text: string): string => createHash(hashName).update(text).digest('hex');
   const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(request.url) ? request.url : `http://${request.url}`);
   const uri = url.pathname + url.search;

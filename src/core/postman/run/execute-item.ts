@@ -17,7 +17,7 @@ import type {
   ScriptEvent,
   ScriptSandbox,
 } from '../sandbox/index.ts';
-import { type AuthParams, applyAuth, resolveAuthParams, UnsupportedAuthError } from './auth.ts';
+import { AuthError, type AuthParams, applyAuth, resolveAuthParams } from './auth.ts';
 import { fromChallenge, hasDigestChallenge, signDigest } from './digest.ts';
 import {
   emptyPmResponse,
@@ -208,9 +208,7 @@ function requestErrorOf(error: unknown, signal: AbortSignal): StepError {
     return { code: reason?.code ?? 'CANCELLED', message: reason?.message ?? 'the run was cancelled' };
   }
   if (error instanceof HttpError) return { code: error.code, message: error.message };
-  if (error instanceof UnsupportedAuthError) return { code: 'AUTH', message: error.message };
-  if (error instanceof Error && /digest algorithm/.test(error.message))
-    return { code: 'AUTH', message: error.message };
+  if (error instanceof AuthError) return { code: 'AUTH', message: error.message };
   throw error;
 }
 

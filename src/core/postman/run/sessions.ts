@@ -1,8 +1,9 @@
 /**
  * The HTTP sessions of a collection run. One session carries the run (its cookie jar lives across every
  * request and `pm.sendRequest`); `protocolProfileBehavior` can ask for what a session fixes at creation:
- * `strictSSL` opposite to `--insecure` gets a second session, and `disableCookies` a throwaway one per
- * request so that nothing is read from or written to the run's jar.
+ * `strictSSL` opposite to `--insecure` gets a second session (with a jar of its own, the engine's jar
+ * being per session), and `disableCookies` a throwaway one per request so that nothing is read from or
+ * written to the run's jar.
  *
  * `pm.cookies` needs the list of cookies for a URL, which the engine's session does not expose; a second
  * jar here mirrors the `Set-Cookie` headers of final responses for it.
