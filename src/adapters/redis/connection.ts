@@ -67,32 +67,46 @@ function newClient(options: RedisClientOptions) {
   });
 }
 
+/**
+ * A warning per distinct error message at most every 30 s: during an outage every reconnection
+ * attempt of every connection fails with the same error, and the log should say what is wrong
+ * without drowning everything else. Suppressed repeats are counted on the next line.
+ */
+export function throttledErrorLog(
+  log: Logger,
+  message: string,
+  intervalMs = 30_000,
+): (error: unknown) => void {
+  const last = new Map<string, { at: number; suppressed: number }>();
+  return (error) => {
+    const text = error instanceof Error ? error.message : String(error);
+    const now = Date.now();
+    const seen = last.get(text);
+    if (seen && now - seen.at < intervalMs) {
+      seen.suppressed += 1;
+      return;
+    }
+    if (last.size > 100) last.clear();
+    last.set(text, { at: now, suppressed: 0 });
+    log.warn({ err: error, repeated: seen?.suppressed || undefined }, message);
+  };
+}
+
 function attachConnectionLogging(client: RedisClient, options: RedisClientOptions): void {
   const log = options.logger.child({ redis: options.name ?? options.role });
-  // During an outage every reconnection attempt fails with the same error: log a repeated message
-  // once every 30 s, so the log says what is wrong without drowning everything else.
-  let lastMessage = '';
-  let lastAt = 0;
+  const warn = throttledErrorLog(log, 'Redis connection error');
   let failures = 0;
   client.on('connect', () => log.debug('Redis socket connected'));
   client.on('ready', () => {
     if (failures > 0) log.info({ failedAttempts: failures }, 'Redis connection restored');
     else log.info({ uri: redactRedisUri(options.uri) }, 'Redis connection ready');
     failures = 0;
-    lastMessage = '';
   });
   client.on('reconnecting', () => {
     failures += 1;
     log.debug({ attempt: failures }, 'Redis reconnecting');
   });
-  client.on('error', (error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error);
-    const now = Date.now();
-    if (message === lastMessage && now - lastAt < 30_000) return;
-    lastMessage = message;
-    lastAt = now;
-    log.warn({ err: error, attempt: failures }, 'Redis connection error');
-  });
+  client.on('error', warn);
 }
 
 /**

@@ -12,7 +12,7 @@ import type {
   JobState,
   ProcessOptions,
 } from '../../ports/job-queue.ts';
-import type { RedisClient } from './connection.ts';
+import { type RedisClient, throttledErrorLog } from './connection.ts';
 import { withDeadline } from './errors.ts';
 import {
   DEFAULT_QUEUE_SETTINGS,
@@ -72,7 +72,7 @@ export function createRedisJobQueue<T>(options: RedisJobQueueOptions): JobQueue<
   const log = logger.child({ queue: name });
   const keyPrefix = `${options.keyPrefix}${name}:`;
   const queue = new Queue(name, { connection: commands, prefix: options.bullPrefix });
-  queue.on('error', (error: unknown) => log.warn({ err: error }, 'job queue connection error'));
+  queue.on('error', throttledErrorLog(log, 'job queue connection error'));
   const slots = createOrgSlots({
     client: commands,
     keyPrefix,

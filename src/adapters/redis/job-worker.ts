@@ -21,7 +21,7 @@ import {
 } from 'bullmq';
 import type { Logger } from '../../platform/logger.ts';
 import type { JobHandler, ProcessOptions } from '../../ports/job-queue.ts';
-import type { RedisClient } from './connection.ts';
+import { type RedisClient, throttledErrorLog } from './connection.ts';
 import { withDeadline } from './errors.ts';
 import type { JobEnvelope, QueueSettings } from './job-settings.ts';
 import type { OrgSlots } from './org-slots.ts';
@@ -154,6 +154,7 @@ export function startWorker<T>(options: WorkerOptions<T>): WorkerHandle {
     throw new UnrecoverableError(message);
   }
 
+  const workerError = throttledErrorLog(log, 'job worker error');
   function createWorker(connection: RedisClient): Worker {
     const created = new Worker(name, processor, {
       connection,
@@ -164,7 +165,7 @@ export function startWorker<T>(options: WorkerOptions<T>): WorkerHandle {
       stalledInterval: settings.stalledIntervalMs,
       maxStalledCount: settings.maxStalledCount,
     });
-    created.on('error', (error: unknown) => log.warn({ err: error }, 'job worker error'));
+    created.on('error', workerError);
     created.on('stalled', (bullId: string) => log.warn({ bullId }, 'job stalled; it runs again'));
     return created;
   }
