@@ -30,6 +30,10 @@ export interface Config {
     /** 32 bytes; null in embedded mode until `resolveSecretKey` reads or creates the key file. */
     readonly secretKey: Buffer | null;
     readonly egressAllow: readonly string[];
+    /** Requests per minute: per API key or signed-in person, and per client address without credentials. */
+    readonly rateLimit: { readonly perPrincipal: number; readonly anonymous: number };
+    /** Failed sign-ins per minute before backoff, per email and per client address. */
+    readonly loginFailures: { readonly perAccount: number; readonly perIp: number };
   };
   readonly accounts: {
     readonly admin: { readonly email: string; readonly password: string } | null;
@@ -43,6 +47,10 @@ export interface Config {
     readonly bodyExcerptBytes: number;
     readonly reconcileIntervalMs: number;
     readonly schedulerIntervalMs: number;
+    /** Queued or running runs one organisation may have at once. */
+    readonly maxInFlightPerOrganisation: number;
+    /** Event streams one person or API key may hold open at once. */
+    readonly maxStreamsPerPrincipal: number;
   };
   /** Caps on what a saved suite may hold, so one document cannot exhaust the server. */
   readonly suites: { readonly maxSourceBytes: number; readonly maxSteps: number };
@@ -132,7 +140,12 @@ function build(env: ParsedEnv): Config {
       : { kind: 'pglite', dataDir: env.ASSAY_DATA_DIR },
     redis: env.REDIS_URI ? { uri: env.REDIS_URI } : null,
     dataDir: env.ASSAY_DATA_DIR,
-    security: { secretKey: env.ASSAY_SECRET_KEY, egressAllow: env.ASSAY_EGRESS_ALLOW },
+    security: {
+      secretKey: env.ASSAY_SECRET_KEY,
+      egressAllow: env.ASSAY_EGRESS_ALLOW,
+      rateLimit: { perPrincipal: env.ASSAY_RATE_LIMIT, anonymous: env.ASSAY_RATE_LIMIT_ANONYMOUS },
+      loginFailures: { perAccount: env.ASSAY_LOGIN_FAILURES_ACCOUNT, perIp: env.ASSAY_LOGIN_FAILURES_IP },
+    },
     accounts: {
       admin:
         env.ASSAY_ADMIN_EMAIL && env.ASSAY_ADMIN_PASSWORD
@@ -149,6 +162,8 @@ function build(env: ParsedEnv): Config {
       bodyExcerptBytes: env.ASSAY_RUN_BODY_EXCERPT,
       reconcileIntervalMs: env.ASSAY_RECONCILE_INTERVAL,
       schedulerIntervalMs: env.ASSAY_SCHEDULER_INTERVAL,
+      maxInFlightPerOrganisation: env.ASSAY_RUNS_IN_FLIGHT,
+      maxStreamsPerPrincipal: env.ASSAY_SSE_MAX_PER_USER,
     },
     suites: { maxSourceBytes: env.ASSAY_SUITE_MAX_BYTES, maxSteps: env.ASSAY_SUITE_MAX_STEPS },
   };

@@ -117,6 +117,26 @@ export const envSchema = z.object({
     example: '10.20.0.0/16,192.168.1.5',
     doc: 'Comma-separated addresses/CIDR ranges the server-side runner may call although private, link-local or metadata.',
   }),
+  ASSAY_RATE_LIMIT: setting(integer({ default: 600, min: 1, max: 1_000_000 }), {
+    group: 'Security',
+    default: '600',
+    doc: 'Requests per minute one API key or signed-in person may make; beyond it the API answers 429 with Retry-After.',
+  }),
+  ASSAY_RATE_LIMIT_ANONYMOUS: setting(integer({ default: 120, min: 1, max: 1_000_000 }), {
+    group: 'Security',
+    default: '120',
+    doc: 'Requests per minute one client address may make to the API without valid credentials (sign-in, setup, refused keys).',
+  }),
+  ASSAY_LOGIN_FAILURES_ACCOUNT: setting(integer({ default: 5, min: 1, max: 10_000 }), {
+    group: 'Security',
+    default: '5',
+    doc: 'Failed sign-ins to one email per minute before sign-in is refused (429); twice as many per 15 minutes, four times per hour.',
+  }),
+  ASSAY_LOGIN_FAILURES_IP: setting(integer({ default: 20, min: 1, max: 100_000 }), {
+    group: 'Security',
+    default: '20',
+    doc: 'Failed sign-ins from one client address per minute (any email) before sign-in is refused; twice as many per 15 minutes, four times per hour.',
+  }),
   ASSAY_SESSION_IDLE_TTL: setting(duration({ default: '8h', minMs: 60_000, maxMs: 90 * 86_400_000 }), {
     group: 'Accounts',
     default: '8h',
@@ -193,6 +213,16 @@ export const envSchema = z.object({
     group: 'Runs',
     default: '1000',
     doc: 'Most steps one suite may have when it is saved through the API.',
+  }),
+  ASSAY_RUNS_IN_FLIGHT: setting(integer({ default: 100, min: 1, max: 10_000 }), {
+    group: 'Runs',
+    default: '100',
+    doc: 'Runs one organisation may have queued or running at once; triggering another is refused with 429 (runs_in_flight).',
+  }),
+  ASSAY_SSE_MAX_PER_USER: setting(integer({ default: 20, min: 1, max: 10_000 }), {
+    group: 'Runs',
+    default: '20',
+    doc: 'Live event streams one person or API key may hold open at once, across API processes; more are refused with 429.',
   }),
 });
 
