@@ -1,10 +1,10 @@
 /** Runs over HTTP on the real listening server: trigger, live events, read, list, idempotency, cancellation. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { suiteYaml } from '../support/run-fixtures.ts';
 import { openRunEvents, saveSuite, waitForEnd } from '../support/runs-http.ts';
 import { startTestServer, type TestClient, type TestServer } from '../support/server.ts';
 import { startTargetServer, type TargetServer } from '../support/target-server.ts';
-import { suiteYaml } from '../support/run-fixtures.ts';
 
 let server: TestServer;
 let target: TargetServer;
@@ -139,7 +139,9 @@ describe('GET /runs', () => {
       page1.body.items.map((r: { id: string }) => r.id),
       [ids[2], ids[1]],
     );
-    const page2 = await member.get(`/api/v1/runs?suite_id=${suiteId}&limit=2&cursor=${page1.body.next_cursor}`);
+    const page2 = await member.get(
+      `/api/v1/runs?suite_id=${suiteId}&limit=2&cursor=${page1.body.next_cursor}`,
+    );
     assert.deepEqual(
       page2.body.items.map((r: { id: string }) => r.id),
       [ids[0]],
