@@ -150,7 +150,7 @@ describe('assay run with a Postman collection', () => {
         '--folder',
         'Request timeout',
         '--timeout-request',
-        '200',
+        '1000',
         '-r',
         'junit,json',
         '--reporter-junit-export',
@@ -170,7 +170,7 @@ describe('assay run with a Postman collection', () => {
       assert.deepEqual(report.run.stats.requests, { total: 2, pending: 0, failed: 1 });
       const junit = await readFile(xml, 'utf8');
       assert.match(junit, /<system-err>Iteration: 0\ntestScriptError: SyntaxError: /);
-      assert.match(junit, /<system-err>Iteration: 0\nRequestError: no response within 200 ms \(TIMEOUT\)/);
+      assert.match(junit, /<system-err>Iteration: 0\nRequestError: no response within 1000 ms \(TIMEOUT\)/);
     } finally {
       await remove();
     }

@@ -34,7 +34,8 @@ const CORPUS: (CorpusEntry & { title: string })[] = [
     title: 'flow: setNextRequest, skipRequest, script and request errors',
     collection: 'flow.postman_collection.json',
     iterationCount: 2,
-    timeoutRequestMs: 250,
+    // Generous: a request slowed down by a busy CI machine must not time out by accident.
+    timeoutRequestMs: 1500,
   },
   {
     title: 'data-driven: CSV rows, environment, globals, precedence',

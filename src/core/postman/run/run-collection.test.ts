@@ -183,11 +183,20 @@ describe('runCollection', () => {
   test('cancellation and the whole-run timeout end the run with their reason', async () => {
     const c = collection([get('slow', '/delay/5000'), get('never', '/users/1')]);
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 50);
-    const cancelled = await run(c, { signal: controller.signal });
-    assert.equal(cancelled.result.summary.status, 'cancelled');
+    const steps: StepResult[] = [];
+    const cancelled = await runCollection({
+      collection: c,
+      envVars: { baseUrl: server.url },
+      signal: controller.signal,
+      onEvent: (event) => {
+        // Cancelled once the slow request is under way, however slow the machine.
+        if (event.type === 'step.started') setTimeout(() => controller.abort(), 20);
+        if (event.type === 'step.finished') steps.push(event.result);
+      },
+    });
+    assert.equal(cancelled.summary.status, 'cancelled');
     assert.deepEqual(
-      cancelled.steps.map((s) => s.error?.code),
+      steps.map((s) => s.error?.code),
       ['CANCELLED'],
     );
     const timedOut = await run(c, { timeoutMs: 50 });
