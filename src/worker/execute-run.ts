@@ -10,7 +10,7 @@ import type { HttpSessionOptions } from '../core/runner/http/types.ts';
 import type { RunEvent, RunSummary, StepResult } from '../core/runner/model.ts';
 import type { runSuite as RunSuite } from '../core/runner/run-suite.ts';
 import type { Clock } from '../platform/clock.ts';
-import { OperationalError } from '../platform/errors.ts';
+import { OperationalError, UserError } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { EventBus } from '../ports/event-bus.ts';
 import type { Job } from '../ports/job-queue.ts';
@@ -125,7 +125,10 @@ export function createRunExecutor(deps: ExecuteRunDeps): (job: Job<RunJob>) => P
       try {
         environment = await deps.resolveEnvironment(org, run.environmentId);
       } catch (error) {
-        if ((error as { retryable?: unknown }).retryable !== false) throw error;
+        // The environment is gone or its secrets cannot be decrypted: retrying cannot help.
+        const permanent =
+          error instanceof UserError || (error as { retryable?: unknown }).retryable === false;
+        if (!permanent) throw error;
         await end(run, 'errored', { code: 'ENVIRONMENT', message: (error as Error).message });
         return;
       }

@@ -119,6 +119,48 @@ describe('runs: trigger and execute', () => {
   });
 });
 
+describe('runs: environments', () => {
+  let f: RunFixture;
+  before(async () => {
+    f = await runFixture();
+  });
+  after(() => f.close());
+
+  it('ends errored, without retrying, when a secret of the environment cannot be decrypted', async () => {
+    const environment = await f.container.stores.environments.create({
+      organisationId: f.caller.organisationId,
+      projectId: f.projectId,
+      name: 'broken',
+    });
+    // Encrypted with a key this server does not have.
+    await f.container.stores.environments.putSecret(f.caller.organisationId, environment.id, {
+      name: 'TOKEN',
+      ciphertext: Buffer.from('x'),
+      iv: Buffer.alloc(12),
+      tag: Buffer.alloc(16),
+      keyId: 'another-key',
+    });
+    const p = await processOf(f);
+    const runtime = await startRunRuntime(p.container, { reconcile: false, schedule: false });
+    try {
+      const suiteId = await f.saveSuite(suiteYaml(target.url));
+      const { run } = await runtime.service.trigger(f.caller, {
+        suiteId,
+        environmentId: environment.id,
+        trigger: 'manual',
+      });
+      const done = await finalRun(f, run.id);
+      assert.equal(done.status, 'errored');
+      assert.equal(done.error?.code, 'ENVIRONMENT');
+      assert.match(done.error?.message ?? '', /TOKEN/);
+      assert.equal(done.attempt, 1);
+    } finally {
+      await runtime.stop();
+      await p.close();
+    }
+  });
+});
+
 describe('runs: idempotency', () => {
   let f: RunFixture;
   before(async () => {
