@@ -30,7 +30,7 @@ export interface SseOptions {
   closing?: AbortSignal;
 }
 
-export function openSse(req: Request, res: Response, options: SseOptions = {}): SseStream {
+export function openSse(_req: Request, res: Response, options: SseOptions = {}): SseStream {
   const controller = new AbortController();
   res.status(200);
   res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
@@ -55,7 +55,8 @@ export function openSse(req: Request, res: Response, options: SseOptions = {}): 
     finish();
     if (!res.writableEnded) res.end();
   };
-  req.on('close', finish);
+  // The response's `close` is the one that means "connection gone" (or response ended) on every Node
+  // version; the request's may fire once its (empty) body has been read.
   res.on('close', finish);
   options.closing?.addEventListener('abort', end, { once: true });
   if (options.closing?.aborted) end();

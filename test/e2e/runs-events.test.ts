@@ -74,6 +74,37 @@ describe('GET /runs/:id/events', () => {
   });
 });
 
+describe('client disconnect', () => {
+  it('ends the stream and releases its event bus subscription', async () => {
+    const events = server.container.events;
+    const subscribe = events.subscribe.bind(events);
+    let active = 0;
+    events.subscribe = async (channel, listener) => {
+      active++;
+      const unsubscribe = await subscribe(channel, listener);
+      return async () => {
+        active--;
+        await unsubscribe();
+      };
+    };
+    const { suiteId } = await saveSuite(server, suiteYaml(target.url, { path: '/hang' }));
+    const created = await member.post(`/api/v1/suites/${suiteId}/runs`, {});
+    try {
+      const stream = await openRunEvents(server, member, created.body.id, {
+        stopAfter: (e) => e.event === 'run.started',
+      });
+      await stream.events;
+      const deadline = Date.now() + 10_000;
+      while (active > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.equal(active, 0);
+    } finally {
+      events.subscribe = subscribe;
+      await member.post(`/api/v1/runs/${created.body.id}/cancel`);
+      await waitForEnd(member, created.body.id);
+    }
+  });
+});
+
 describe('POST /runs/:id/cancel', () => {
   it('cancels a queued run at once and a running one through its signal', async () => {
     const hanging = await saveSuite(server, suiteYaml(target.url, { path: '/hang' }));
