@@ -39,5 +39,11 @@ export interface ApiKeyStore {
   get(organisationId: string, apiKeyId: string): Promise<ApiKey | null>;
   list(organisationId: string, page?: PageRequest): Promise<Page<ApiKey>>;
   revoke(organisationId: string, apiKeyId: string, at: Date): Promise<boolean>;
+  /** Changes a key's name, IP allowlist or expiry (rotation shortens the old key's life); null when not found. */
+  update(
+    organisationId: string,
+    apiKeyId: string,
+    patch: { name?: string; ipAllowlist?: string[]; expiresAt?: Date | null },
+  ): Promise<ApiKey | null>;
   recordUse(apiKeyId: string, use: { at: Date; ip: string | null }): Promise<void>;
 }

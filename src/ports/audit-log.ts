@@ -13,8 +13,23 @@ export interface AuditEntry {
   createdAt: Date;
 }
 
+/** Every field narrows the list; all are optional. */
+export interface AuditFilter {
+  action?: string;
+  /** Actions starting with this, e.g. `auth.` or `api_key.`. */
+  actionPrefix?: string;
+  actorType?: AuditEntry['actor']['type'];
+  actorId?: string;
+  targetType?: string;
+  targetId?: string;
+  /** Created at or after. */
+  from?: Date;
+  /** Created before. */
+  to?: Date;
+}
+
 export interface AuditLog {
   append(entry: Omit<AuditEntry, 'id' | 'createdAt'> & { createdAt?: Date }): Promise<AuditEntry>;
   /** Newest first. */
-  list(organisationId: string, filter: { action?: string }, page?: PageRequest): Promise<Page<AuditEntry>>;
+  list(organisationId: string, filter: AuditFilter, page?: PageRequest): Promise<Page<AuditEntry>>;
 }

@@ -110,6 +110,23 @@ export function createApiKeyStore({ db, clock }: StoreDeps): ApiKeyStore {
       return row !== undefined;
     },
 
+    async update(organisationId, apiKeyId, patch) {
+      if (!isId(apiKeyId)) return null;
+      const set: { name?: string; ip_allowlist?: string[]; expires_at?: Date | null } = {};
+      if (patch.name !== undefined) set.name = patch.name;
+      if (patch.ipAllowlist !== undefined) set.ip_allowlist = patch.ipAllowlist;
+      if (patch.expiresAt !== undefined) set.expires_at = patch.expiresAt;
+      if (Object.keys(set).length === 0) return this.get(organisationId, apiKeyId);
+      const row = await db
+        .updateTable('api_keys')
+        .set(set)
+        .where('organisation_id', '=', organisationId)
+        .where('id', '=', apiKeyId)
+        .returningAll()
+        .executeTakeFirst();
+      return row ? toApiKey(row) : null;
+    },
+
     async recordUse(apiKeyId, use) {
       await db
         .updateTable('api_keys')

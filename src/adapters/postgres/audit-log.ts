@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import { newId } from '../../platform/ids.ts';
+import { isId, newId } from '../../platform/ids.ts';
 import type { AuditEntry, AuditLog } from '../../ports/audit-log.ts';
 import { json, keyset, olderThan, type StoreDeps, toPage } from './sql-helpers.ts';
 import type { AuditLogTable } from './tables.ts';
@@ -44,6 +44,23 @@ export function createAuditLog({ db, clock }: StoreDeps): AuditLog {
       const { limit, after } = keyset(page);
       let query = db.selectFrom('audit_log').selectAll().where('organisation_id', '=', organisationId);
       if (filter.action) query = query.where('action', '=', filter.action);
+      if (filter.actionPrefix) {
+        // LIKE metacharacters in the prefix are literal.
+        const escaped = filter.actionPrefix.replace(/[\\%_]/g, (c) => `\\${c}`);
+        query = query.where('action', 'like', `${escaped}%`);
+      }
+      if (filter.actorType) query = query.where('actor_type', '=', filter.actorType);
+      if (filter.actorId) {
+        if (!isId(filter.actorId)) return { items: [], nextCursor: null };
+        query = query.where('actor_id', '=', filter.actorId);
+      }
+      if (filter.targetType) query = query.where('target_type', '=', filter.targetType);
+      if (filter.targetId) {
+        if (!isId(filter.targetId)) return { items: [], nextCursor: null };
+        query = query.where('target_id', '=', filter.targetId);
+      }
+      if (filter.from) query = query.where('created_at', '>=', filter.from);
+      if (filter.to) query = query.where('created_at', '<', filter.to);
       const rows = await query
         .where(olderThan(after))
         .orderBy('created_at', 'desc')
