@@ -174,6 +174,17 @@ const MATRIX: Record<string, Entry> = {
   },
   'GET /api-keys/:apiKeyId': { target: async (org) => ({ params: { apiKeyId: await apiKeyId(org) } }) },
   'DELETE /api-keys/:apiKeyId': { target: async (org) => ({ params: { apiKeyId: await apiKeyId(org) } }) },
+  'PATCH /api-keys/:apiKeyId': {
+    target: async (org) => ({ params: { apiKeyId: await apiKeyId(org) }, body: { name: unique('renamed') } }),
+  },
+  'POST /api-keys/:apiKeyId/rotate': {
+    target: async (org) => ({ params: { apiKeyId: await apiKeyId(org) }, body: { overlap: 60 } }),
+  },
+  'GET /organisations/current/ip-allowlist': { otherOrganisation: 'skip' },
+  'PUT /organisations/current/ip-allowlist': {
+    target: async () => ({ body: { ranges: [] } }),
+    otherOrganisation: 'skip',
+  },
 
   // Projects
   'GET /projects': { otherOrganisation: 'skip' },

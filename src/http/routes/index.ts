@@ -7,6 +7,7 @@ import { accountRoutes } from './accounts.ts';
 import { apiKeyRoutes } from './api-keys.ts';
 import { authRoutes } from './auth.ts';
 import { environmentRoutes } from './environments.ts';
+import { ipAllowlistRoutes } from './ip-allowlist.ts';
 import { memberRoutes } from './members.ts';
 import { organisationRoutes } from './organisations.ts';
 import { projectRoutes } from './projects.ts';
@@ -18,6 +19,7 @@ export const API_ROUTES: readonly RouteGroup[] = [
   accountRoutes,
   authRoutes,
   organisationRoutes,
+  ipAllowlistRoutes,
   memberRoutes,
   apiKeyRoutes,
   projectRoutes,

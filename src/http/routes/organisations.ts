@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { AuditEntry } from '../../ports/audit-log.ts';
 import type { Organisation } from '../../ports/organisation-store.ts';
+import { queryAuditLog } from '../../services/audit-query.ts';
 import { getOrganisation, updateOrganisation } from '../../services/organisations.ts';
 import { pageOf, pageQuery, pageRequest, toPageResponse } from '../pagination.ts';
 import { defineRoute, defineRoutes } from '../route.ts';
@@ -105,7 +106,8 @@ export const organisationRoutes = defineRoutes(
       method: 'get',
       path: '/audit-log',
       summary: 'The audit log, newest first',
-      description: 'Sign-ins and failures, API key and member changes, settings … Append-only.',
+      description:
+        'Sign-ins and failures, API key and member changes, suite edits, run triggers, settings, denials (`access.denied`: IP allowlist, signature, scope) … Append-only: there is no route that changes or deletes an entry, and the database refuses to.',
       auth: 'any',
       role: 'admin',
       scope: 'admin',
@@ -114,14 +116,29 @@ export const organisationRoutes = defineRoutes(
           .string()
           .max(100)
           .optional()
-          .describe('Only entries with this action, e.g. `auth.login_failed`.'),
+          .describe('Only entries with this action, e.g. `auth.login_failed`, or a family: `api_key.*`.'),
+        actor_type: z.enum(['user', 'api_key', 'system']).optional(),
+        actor_id: id.optional(),
+        target_type: z.string().max(100).optional(),
+        target_id: id.optional(),
+        from: timestamp.optional().describe('Created at or after.'),
+        to: timestamp.optional().describe('Created before.'),
       }),
       response: pageOf(auditEntrySchema),
       handler: async ({ query, audit, container }) =>
         toPageResponse(
-          await container.stores.audit.list(
+          await queryAuditLog(
+            { audit: container.stores.audit },
             audit.organisationId,
-            query.action ? { action: query.action } : {},
+            {
+              action: query.action,
+              actorType: query.actor_type,
+              actorId: query.actor_id,
+              targetType: query.target_type,
+              targetId: query.target_id,
+              from: query.from ? new Date(query.from) : undefined,
+              to: query.to ? new Date(query.to) : undefined,
+            },
             pageRequest(query),
           ),
           auditEntryView,
