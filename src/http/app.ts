@@ -17,6 +17,7 @@ import express, { type Express } from 'express';
 import type { Config } from '../config/config.ts';
 import type { Container } from '../container.ts';
 import type { Logger } from '../platform/logger.ts';
+import { createLoginThrottle } from '../services/login-throttle.ts';
 import { API_PREFIX } from './api-prefix.ts';
 import { createAuthenticate } from './auth.ts';
 import { mountDocs } from './docs-page.ts';
@@ -26,6 +27,11 @@ import { buildOpenApi } from './openapi.ts';
 import { requestContext, restoreContext } from './request-context.ts';
 import { type RouteGroup, routeHandler } from './route.ts';
 import { API_ROUTES } from './routes/index.ts';
+import { cors } from './security/cors.ts';
+import { createSecurityGuard } from './security/guard.ts';
+import { securityHeaders } from './security/headers.ts';
+import { loginThrottleMiddleware } from './security/login.ts';
+import { captureRawBody } from './security/raw-body.ts';
 import { apiVersion } from './version.ts';
 
 /** Large enough for a suite source with inline data; larger bodies are refused with 413. */
@@ -63,19 +69,30 @@ export function createApp(options: AppOptions): Express {
   app.set('query parser', 'simple');
 
   app.use(requestContext(logger));
-  app.use((_req, res, next) => {
-    // The baseline every response gets; the security work adds helmet's full set on top.
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    next();
-  });
+  // Before anything that can answer, so errors and 404s carry the same headers (security/headers.ts).
+  app.use(securityHeaders());
+  app.use(cors(config.server.corsOrigins));
   app.use(
     express.json({
       // A suite source travels JSON-escaped: room for twice the largest one an operator allows.
       limit: options.bodyLimitBytes ?? Math.max(DEFAULT_BODY_LIMIT_BYTES, 2 * config.suites.maxSourceBytes),
       type: ['application/json', 'application/*+json'],
+      // Request signatures cover the bytes as sent.
+      verify: captureRawBody,
     }),
   );
   app.use(restoreContext);
+  app.post(
+    `${API_PREFIX}/auth/login`,
+    loginThrottleMiddleware(
+      createLoginThrottle({
+        limits: container.rateLimits,
+        perAccount: config.security.loginFailures.perAccount,
+        perIp: config.security.loginFailures.perIp,
+      }),
+      logger,
+    ),
+  );
 
   app.get('/healthz', livenessHandler);
   app.get(
@@ -92,7 +109,8 @@ export function createApp(options: AppOptions): Express {
     return spec;
   });
 
-  const authenticate = createAuthenticate(container);
+  const guard = createSecurityGuard(container);
+  const authenticate = guard.wrap(createAuthenticate(container, { verifyApiKey: guard.verifyApiKey }));
   const api = express.Router({ caseSensitive: true, strict: false });
   for (const group of routes) {
     for (const route of group.routes) {

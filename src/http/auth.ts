@@ -7,6 +7,7 @@
 import type { Request, Response } from 'express';
 import type { Container } from '../container.ts';
 import { ForbiddenError, UnauthorizedError } from '../platform/errors.ts';
+import type { ApiKey } from '../ports/api-key-store.ts';
 import { type Principal, roleAtLeast, scopeGrants, type UserPrincipal } from '../services/access.ts';
 import { authenticateApiKey } from '../services/api-keys.ts';
 import { resolveSession, type SessionDeps } from '../services/sessions.ts';
@@ -14,6 +15,7 @@ import { clearSessionCookie, readCookie, SESSION_COOKIE } from './cookies.ts';
 import { checkCsrfToken, checkOrigin, isSafeMethod } from './csrf.ts';
 import { contextOf } from './request-context.ts';
 import type { Authenticate, RouteAccess } from './route.ts';
+import { clientIp } from './security/client-ip.ts';
 
 export const ORGANISATION_HEADER = 'x-assay-organisation';
 
@@ -37,7 +39,15 @@ export function principalOf(res: Response): Principal {
   return principal;
 }
 
-export function createAuthenticate(container: Container): Authenticate {
+export interface AuthenticateHooks {
+  /**
+   * Runs on a verified, live API key before its scope is checked and its use recorded: IP allowlists
+   * and request signatures (`security/guard.ts`). Throws to refuse the request.
+   */
+  verifyApiKey?: (req: Request, apiKey: ApiKey) => Promise<void>;
+}
+
+export function createAuthenticate(container: Container, hooks: AuthenticateHooks = {}): Authenticate {
   const corsOrigins = container.config.server.corsOrigins;
   const sessions = sessionDeps(container);
 
@@ -77,10 +87,12 @@ export function createAuthenticate(container: Container): Authenticate {
     if (authorization !== undefined) {
       const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
       if (!match?.[1]) throw new UnauthorizedError('use Authorization: Bearer <API key>');
+      const verify = hooks.verifyApiKey;
       principal = await authenticateApiKey(
         { apiKeys: container.stores.apiKeys, clock: container.clock },
         match[1],
-        req.ip ?? null,
+        clientIp(req),
+        verify && ((apiKey) => verify(req, apiKey)),
       );
       if (access.auth === 'session')
         throw new ForbiddenError('this route is for people signed in, not API keys');

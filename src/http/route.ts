@@ -16,6 +16,7 @@ import { NotFoundError, ValidationError } from '../platform/errors.ts';
 import type { Role } from '../ports/organisation-store.ts';
 import type { AuditContext, Principal, Scope } from '../services/access.ts';
 import { HttpError } from './errors.ts';
+import { clientIp } from './security/client-ip.ts';
 import { parseInput } from './validation.ts';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -176,7 +177,7 @@ export function routeHandler(
     const problems = [...(query.ok ? [] : query.problems), ...(body.ok ? [] : body.problems)];
     if (problems.length > 0 || !query.ok || !body.ok) throw new ValidationError(problems);
 
-    const ip = req.ip ?? null;
+    const ip = clientIp(req);
     const result = await route.handler({
       params: params.value,
       query: query.value,
