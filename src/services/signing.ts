@@ -50,6 +50,27 @@ export function signRequest(
   return `t=${nowSeconds},v1=${computeSignature(secret, nowSeconds, request)}`;
 }
 
+/**
+ * A signer for a client that may send the same request twice within a second (polling, reconnecting):
+ * identical requests signed in the same second have the same signature, and the server accepts a
+ * signature once. The signer moves the timestamp of a repeat one second past the last one it used
+ * (the server accepts timestamps up to 300 s ahead).
+ */
+export function createRequestSigner(
+  secret: string,
+  now: () => number = () => Math.floor(Date.now() / 1000),
+): (request: SignableRequest) => string {
+  const lastUsed = new Map<string, number>();
+  return (request) => {
+    const identity = canonicalString(0, request);
+    const previous = lastUsed.get(identity);
+    const t = previous !== undefined && previous >= now() ? previous + 1 : now();
+    if (lastUsed.size > 1000) lastUsed.clear();
+    lastUsed.set(identity, t);
+    return signRequest(secret, request, t);
+  };
+}
+
 export interface ParsedSignature {
   timestamp: number;
   signatures: string[];
