@@ -5,6 +5,7 @@
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { EgressConfigError, parseCidr } from '../core/egress/cidr.ts';
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -139,6 +140,17 @@ export function checkCidr(item: string): string | undefined {
   const max = family === 4 ? 32 : 128;
   if (!/^\d+$/.test(prefix) || bits > max) return `prefix length must be 0 to ${max}`;
   return undefined;
+}
+
+/** An egress allowlist entry, held to the guard's own rules (a host part in a range, zone ids … are refused). */
+export function checkEgressRange(item: string): string | undefined {
+  try {
+    parseCidr(item, 'ASSAY_EGRESS_ALLOW');
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof EgressConfigError)) throw error;
+    return error.message.replace(/^ASSAY_EGRESS_ALLOW: "[^"]*" /, '');
+  }
 }
 
 /** Express's `trust proxy`: false, true, a number of hops, or a list of addresses/ranges. */

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import {
-  checkCidr,
+  checkEgressRange,
   checkOrigin,
   duration,
   integer,
@@ -111,11 +111,11 @@ export const envSchema = z.object({
     example: '$(openssl rand -base64 32)',
     doc: '32-byte key (base64 or hex) that encrypts environment secrets at rest (AES-256-GCM); required in distributed mode.',
   }),
-  ASSAY_EGRESS_ALLOW: setting(list(checkCidr), {
+  ASSAY_EGRESS_ALLOW: setting(list(checkEgressRange), {
     group: 'Security',
     default: '(none)',
     example: '10.20.0.0/16,192.168.1.5',
-    doc: 'Comma-separated addresses/CIDR ranges the server-side runner may call although private, link-local or metadata.',
+    doc: 'Comma-separated addresses/CIDR ranges the server-side runner and webhooks may call although private or loopback; metadata and link-local addresses only when named exactly.',
   }),
   ASSAY_RATE_LIMIT: setting(integer({ default: 600, min: 1, max: 1_000_000 }), {
     group: 'Security',
