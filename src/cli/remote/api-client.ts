@@ -3,6 +3,7 @@
  * details) becomes a UsageError with the server's own words and exit code 2: the key, the suite id
  * or the input is wrong, and running again will not help. An unreachable server is exit code 2 too.
  */
+import { createRequestSigner, SIGNATURE_HEADER } from '../../services/signing.ts';
 import { EXIT, UsageError } from '../command.ts';
 import { readSse, type SseMessage } from './sse-client.ts';
 
@@ -26,21 +27,34 @@ export interface RemoteApi {
   events(runId: string, lastEventId: number, signal: AbortSignal): AsyncGenerator<SseMessage>;
 }
 
-export function createRemoteApi(baseUrl: string, apiKey: string): RemoteApi {
+/**
+ * With `signingSecret` (ASSAY_SIGNING_SECRET), every request carries an `Assay-Signature` over the
+ * method, the path and query as sent, and the exact body bytes (docs/security.md).
+ */
+export function createRemoteApi(baseUrl: string, apiKey: string, signingSecret?: string): RemoteApi {
   const root = baseUrl.replace(/\/+$/, '');
   const headers = { authorization: `Bearer ${apiKey}`, accept: 'application/json' };
+  const signer = signingSecret ? createRequestSigner(signingSecret) : undefined;
+  const sign = (method: string, url: string, body: string | null): Record<string, string> => {
+    if (!signer) return {};
+    const { pathname, search } = new URL(url);
+    return { [SIGNATURE_HEADER]: signer({ method, path: `${pathname}${search}`, body }) };
+  };
 
   async function call(method: string, path: string, body?: unknown, extra: Record<string, string> = {}) {
     let response: Response;
+    const url = `${root}/api/v1${path}`;
+    const payload = body === undefined ? null : JSON.stringify(body);
     try {
-      response = await fetch(`${root}/api/v1${path}`, {
+      response = await fetch(url, {
         method,
         headers: {
           ...headers,
           ...extra,
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...sign(method, url, payload),
         },
-        body: body === undefined ? null : JSON.stringify(body),
+        body: payload,
       });
     } catch (error) {
       throw unreachable(root, error);
@@ -66,8 +80,14 @@ export function createRemoteApi(baseUrl: string, apiKey: string): RemoteApi {
     async *events(runId, lastEventId, signal) {
       let response: Response;
       try {
-        response = await fetch(`${root}/api/v1/runs/${encodeURIComponent(runId)}/events`, {
-          headers: { ...headers, accept: 'text/event-stream', 'last-event-id': String(lastEventId) },
+        const url = `${root}/api/v1/runs/${encodeURIComponent(runId)}/events`;
+        response = await fetch(url, {
+          headers: {
+            ...headers,
+            accept: 'text/event-stream',
+            'last-event-id': String(lastEventId),
+            ...sign('GET', url, null),
+          },
           signal,
         });
       } catch (error) {

@@ -38,7 +38,8 @@ export async function runRemote({ values, positionals, tokens }: CommandInput): 
   const idempotencyKey =
     typeof values['idempotency-key'] === 'string' ? values['idempotency-key'] : undefined;
 
-  const api = createRemoteApi(url, apiKey);
+  // A key that requires signed requests needs its signing secret too.
+  const api = createRemoteApi(url, apiKey, process.env.ASSAY_SIGNING_SECRET || undefined);
   const runs: RemoteRun[] = [];
   for (const suiteId of suites) {
     const body = {
