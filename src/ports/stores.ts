@@ -6,6 +6,7 @@
 import type { ApiKeyStore } from './api-key-store.ts';
 import type { AuditLog } from './audit-log.ts';
 import type { EnvironmentStore } from './environment-store.ts';
+import type { NotificationStore } from './notification-store.ts';
 import type { OrganisationStore } from './organisation-store.ts';
 import type { ProjectStore } from './project-store.ts';
 import type { RunEventLog } from './run-event-log.ts';
@@ -29,6 +30,7 @@ export interface Stores {
   schedules: ScheduleStore;
   audit: AuditLog;
   setupTokens: SetupTokenStore;
+  notifications: NotificationStore;
 }
 
 export type TransactionRunner = <T>(work: (stores: Stores) => Promise<T>) => Promise<T>;

@@ -2,6 +2,7 @@
 import { defineApiKeyStoreContractTests, defineSessionStoreContractTests } from './access-stores.contract.ts';
 import { defineAuditLogContractTests } from './audit-log.contract.ts';
 import { defineEnvironmentStoreContractTests } from './environment-store.contract.ts';
+import { defineNotificationStoreContractTests } from './notification-store.contract.ts';
 import { defineOrganisationStoreContractTests } from './organisation-store.contract.ts';
 import { defineProjectStoreContractTests } from './project-store.contract.ts';
 import { defineRunReleaseContractTests } from './run-release.contract.ts';
@@ -23,4 +24,5 @@ export function defineStoreContractTests(name: string, factory: StoreFactory): v
   defineScheduleStoreContractTests(name, factory);
   defineAuditLogContractTests(name, factory);
   defineSetupTokenStoreContractTests(name, factory);
+  defineNotificationStoreContractTests(name, factory);
 }

@@ -5,6 +5,7 @@ import { createApiKeyStore } from './api-key-store.ts';
 import { createAuditLog } from './audit-log.ts';
 import type { Db } from './database.ts';
 import { createEnvironmentStore } from './environment-store.ts';
+import { createNotificationStore } from './notification-store.ts';
 import { createOrganisationStore } from './organisation-store.ts';
 import { createProjectStore } from './project-store.ts';
 import { createRunEventLog } from './run-event-log.ts';
@@ -31,6 +32,7 @@ export function createPostgresStores(options: { db: Executor; clock: Clock }): S
     schedules: createScheduleStore(deps),
     audit: createAuditLog(deps),
     setupTokens: createSetupTokenStore(deps),
+    notifications: createNotificationStore(deps),
   };
 }
 
