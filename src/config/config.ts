@@ -51,6 +51,16 @@ export interface Config {
     readonly maxInFlightPerOrganisation: number;
     /** Event streams one person or API key may hold open at once. */
     readonly maxStreamsPerPrincipal: number;
+    /** Whether `assay serve` consumes the runs queue (ASSAY_EXECUTE_RUNS, resolved against the mode). */
+    readonly executeInServer: boolean;
+    /** Runs of one organisation executing at once; null: no cap. */
+    readonly perOrganisationConcurrency: number | null;
+  };
+  /** `assay worker` processes. */
+  readonly worker: {
+    readonly concurrency: number;
+    /** Port of the /healthz and /readyz endpoint; null: none. */
+    readonly port: number | null;
   };
   /** Caps on what a saved suite may hold, so one document cannot exhaust the server. */
   readonly suites: { readonly maxSourceBytes: number; readonly maxSteps: number };
@@ -164,6 +174,13 @@ function build(env: ParsedEnv): Config {
       schedulerIntervalMs: env.ASSAY_SCHEDULER_INTERVAL,
       maxInFlightPerOrganisation: env.ASSAY_RUNS_IN_FLIGHT,
       maxStreamsPerPrincipal: env.ASSAY_SSE_MAX_PER_USER,
+      // auto: the one process of embedded mode runs everything; distributed mode leaves runs to workers.
+      executeInServer: env.ASSAY_EXECUTE_RUNS === 'auto' ? !env.REDIS_URI : env.ASSAY_EXECUTE_RUNS === 'true',
+      perOrganisationConcurrency: env.ASSAY_RUN_CONCURRENCY_PER_ORGANISATION,
+    },
+    worker: {
+      concurrency: env.ASSAY_WORKER_CONCURRENCY ?? env.ASSAY_RUN_CONCURRENCY,
+      port: env.ASSAY_WORKER_PORT,
     },
     suites: { maxSourceBytes: env.ASSAY_SUITE_MAX_BYTES, maxSteps: env.ASSAY_SUITE_MAX_STEPS },
   };

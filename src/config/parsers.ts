@@ -35,6 +35,25 @@ export function integer(options: { default: number; min: number; max: number }) 
     });
 }
 
+/** Like `integer`, but unset stays null (the setting is off, or follows another one). */
+export function optionalInteger(options: { min: number; max: number }) {
+  return z
+    .string()
+    .optional()
+    .transform((value, ctx): number | null => {
+      if (value === undefined) return null;
+      const n = Number(value);
+      if (!/^-?\d+$/.test(value.trim()) || n < options.min || n > options.max) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be a whole number from ${options.min} to ${options.max} (got "${value}")`,
+        });
+        return z.NEVER;
+      }
+      return n;
+    });
+}
+
 export function duration(options: { default: string; minMs: number; maxMs: number }) {
   return z
     .string()

@@ -11,6 +11,7 @@ import {
   integer,
   list,
   oneOf,
+  optionalInteger,
   secretKey,
   trustProxy,
   url,
@@ -203,6 +204,29 @@ export const envSchema = z.object({
     group: 'Runs',
     default: '5s',
     doc: 'How often the scheduler looks for due schedules; a fire is at most this late.',
+  }),
+  ASSAY_EXECUTE_RUNS: setting(oneOf(['auto', 'true', 'false'], 'auto'), {
+    group: 'Runs',
+    default: 'auto',
+    doc: 'Whether `assay serve` executes runs itself: auto = yes in embedded mode, no in distributed mode (only `assay worker` processes do); true or false to choose.',
+  }),
+  ASSAY_WORKER_CONCURRENCY: setting(optionalInteger({ min: 1, max: 256 }), {
+    group: 'Runs',
+    default: '(unset: ASSAY_RUN_CONCURRENCY)',
+    example: '8',
+    doc: 'Runs executed at the same time by one `assay worker` process.',
+  }),
+  ASSAY_RUN_CONCURRENCY_PER_ORGANISATION: setting(optionalInteger({ min: 1, max: 10_000 }), {
+    group: 'Runs',
+    default: '(unset: no cap)',
+    example: '8',
+    doc: 'Runs of one organisation executing at the same time, across every worker of the queue (distributed) or in the process (embedded); the others wait, so one tenant cannot take every worker.',
+  }),
+  ASSAY_WORKER_PORT: setting(optionalInteger({ min: 1, max: 65535 }), {
+    group: 'Runs',
+    default: '(unset: no HTTP endpoint)',
+    example: '9090',
+    doc: 'TCP port on HOST where an `assay worker` process answers /healthz and /readyz (database and Redis).',
   }),
   ASSAY_SUITE_MAX_BYTES: setting(integer({ default: 524_288, min: 1024, max: 67_108_864 }), {
     group: 'Runs',
