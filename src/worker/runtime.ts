@@ -69,8 +69,10 @@ export function runServicesFor(container: RunRuntimeContainer): RunServices {
 }
 
 export interface RunRuntimeOptions {
-  /** Consume the `runs` queue in this process. */
+  /** Consume the `runs` queue in this process; default: the configuration's `runs.executeInServer`. */
   execute?: boolean;
+  /** Runs executed at once by this process; default ASSAY_RUN_CONCURRENCY. */
+  concurrency?: number;
   /** Run the reconciler: restart recovery now, then periodically. */
   reconcile?: boolean;
   /** Fire due schedules from this process. */
@@ -95,7 +97,7 @@ export async function startRunRuntime(
   const queue = container.queue<RunJob>('runs');
   const stoppers: (() => Promise<void>)[] = [];
 
-  if (options.execute !== false) {
+  if (options.execute ?? config.runs.executeInServer) {
     const { runSuite } = await import('../core/runner/run-suite.ts');
     const environments = createEnvironmentService({
       stores: container.stores,
@@ -110,6 +112,9 @@ export async function startRunRuntime(
       resolveEnvironment: options.resolveEnvironment ?? environments.resolveEnvironmentForRun,
       dispatcher: services.dispatcher,
       runSuite,
+      // Loaded on the first Postman run: the script sandbox is not needed by processes that never run one.
+      runCollection: async (collectionOptions) =>
+        (await import('../core/postman/run/run-collection.ts')).runCollection(collectionOptions),
       limits: {
         timeoutMs: config.runs.timeoutMs,
         maxAttempts: config.runs.maxAttempts,
@@ -118,7 +123,12 @@ export async function startRunRuntime(
       http: { ...runHttpOptions(config), ...options.http },
     });
     registerJobHandlers(container.queue, [
-      defineHandler('runs', executor, { concurrency: config.runs.concurrency }),
+      defineHandler('runs', executor, {
+        concurrency: options.concurrency ?? config.runs.concurrency,
+        ...(config.runs.perOrganisationConcurrency === null
+          ? {}
+          : { perOrganisationConcurrency: config.runs.perOrganisationConcurrency }),
+      }),
     ]);
   }
 
