@@ -7,6 +7,7 @@
 import type { Config } from '../config/config.ts';
 import { type Container, type ContainerOptions, createContainer } from '../container.ts';
 import { createApp } from '../http/app.ts';
+import { redisChecks } from '../http/health.ts';
 import { type Listening, listen } from '../http/listen.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -48,6 +49,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const container = await createContainer({
     config,
     logger,
+    processName: 'api',
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.database ? { database: options.database } : {}),
   });
@@ -61,7 +63,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       shutdown.onShutdown(component.name, stop);
     }
 
-    const app = createApp({ container, closing: shutdown.signal });
+    const app = createApp({ container, closing: shutdown.signal, readiness: redisChecks(container.redis) });
     const listening = await listen(app, {
       port: options.port ?? config.server.port,
       host: options.host ?? config.server.host,

@@ -26,6 +26,16 @@ export function databaseChecks(database: DatabaseHealth): Record<string, Readine
   };
 }
 
+/**
+ * Distributed mode: PING within a second and `maxmemory-policy` still `noeviction`. Red while Redis is
+ * down; the process keeps serving what does not need it. No check without Redis (embedded mode).
+ */
+export function redisChecks(
+  redis: { health(): Promise<Record<string, unknown>> } | null,
+): Record<string, ReadinessCheck> {
+  return redis ? { redis: () => redis.health() } : {};
+}
+
 async function runCheck(check: ReadinessCheck): Promise<Record<string, unknown>> {
   let timer: NodeJS.Timeout | undefined;
   try {
