@@ -26,6 +26,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
     summary: 'start the server (API, background runs) until SIGTERM/SIGINT',
     load: async () => (await import('./commands/serve.ts')).command,
   },
+  worker: {
+    summary: 'execute runs from the Redis queues (distributed mode) until SIGTERM/SIGINT',
+    load: async () => (await import('./commands/worker.ts')).command,
+  },
   migrate: {
     summary: 'apply pending database migrations and exit',
     load: async () => (await import('./commands/migrate.ts')).command,

@@ -1,0 +1,77 @@
+/** `assay worker`: executes runs from the Redis queues (distributed mode) until SIGTERM/SIGINT. */
+import { ConfigError, loadConfig } from '../../config/config.ts';
+import { createLogger } from '../../platform/logger.ts';
+import { createShutdown } from '../../platform/shutdown.ts';
+import { type Command, type CommandInput, EXIT, UsageError } from '../command.ts';
+import { startWorker } from '../worker-process.ts';
+
+const help = `Usage: assay worker
+
+Starts a worker process of distributed mode: it consumes the runs queue on Redis and executes runs,
+ASSAY_WORKER_CONCURRENCY at a time (default ASSAY_RUN_CONCURRENCY), at most
+ASSAY_RUN_CONCURRENCY_PER_ORGANISATION per organisation across all workers. It also re-enqueues runs
+that Redis lost (every ASSAY_RECONCILE_INTERVAL). Start as many as you need, on any machine that
+reaches Redis and PostgreSQL.
+
+Requires REDIS_URI, DATABASE_URL and ASSAY_SECRET_KEY (the same values as the API processes; see
+docs/distributed.md). With ASSAY_WORKER_PORT set, /healthz and /readyz answer on that port.
+SIGTERM or SIGINT stops taking runs and lets active ones finish within ASSAY_SHUTDOWN_GRACE; runs still
+going near its end go back to the queue for another worker. A second signal stops at once.
+`;
+
+export const command: Command = { help, options: {}, run };
+
+async function run({ positionals }: CommandInput): Promise<number> {
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+  const started = performance.now();
+  const config = readConfig();
+  if (config.mode !== 'distributed') {
+    throw new UsageError(
+      'assay worker needs REDIS_URI (distributed mode): in embedded mode `assay serve` executes runs itself',
+    );
+  }
+  const logger = createLogger({ level: config.log.level, base: { role: 'worker' } });
+  let finish: (code: number) => void = () => {};
+  const stopped = new Promise<number>((resolve) => {
+    finish = resolve;
+  });
+  const shutdown = createShutdown({
+    logger,
+    graceMs: config.server.shutdownGraceMs,
+    exit: (code) => finish(code),
+  });
+  shutdown.installSignalHandlers();
+  let worker: Awaited<ReturnType<typeof startWorker>>;
+  try {
+    worker = await startWorker({ config, logger, shutdown });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES') {
+      throw new UsageError(
+        `cannot listen on ${config.server.host}:${config.worker.port} (${code}); set ASSAY_WORKER_PORT or HOST`,
+        EXIT.failed,
+      );
+    }
+    throw error;
+  }
+  logger.info(
+    {
+      concurrency: config.worker.concurrency,
+      perOrganisation: config.runs.perOrganisationConcurrency,
+      health: worker.healthUrl,
+      startMs: Math.round(performance.now() - started),
+      rssMb: Math.round(process.memoryUsage().rss / 1048576),
+    },
+    'Assay worker consuming the runs queue',
+  );
+  return stopped;
+}
+
+function readConfig() {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+}
