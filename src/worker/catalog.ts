@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { RunJob } from '../services/run-jobs.ts';
+import type { WebhookJob } from '../services/webhooks-jobs.ts';
 
 export interface JobDefinition<T> {
   /** What the job does, for logs and docs. */
@@ -25,6 +26,12 @@ export const jobCatalog = {
     payload: z.strictObject({ runId: z.uuid() }),
     // Operational failures (database unreachable) are retried; an invalid suite ends the run errored.
     retry: { attempts: 3, backoffMs: 2000 },
+  }),
+  webhooks: defineJob<WebhookJob>({
+    description: 'send one signed webhook delivery to its notification channel and log the outcome',
+    payload: z.strictObject({ deliveryId: z.uuid() }),
+    // 30 s, 1, 2, 4, 8 min between tries: about a quarter of an hour for a receiver to come back.
+    retry: { attempts: 6, backoffMs: 30_000 },
   }),
 } as const;
 

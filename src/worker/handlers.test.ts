@@ -44,13 +44,14 @@ describe('job handlers', () => {
         },
         { concurrency: 1 },
       ),
+      defineHandler('webhooks', async () => {}, { concurrency: 1 }),
     ]);
     const runs = queue<unknown>('runs');
     const valid = '01900000-0000-7000-8000-000000000000';
     await runs.enqueue({ runId: valid }, { jobId: 'a', organisationId: 'o', attempts: 3, backoffMs: 1 });
     await runs.enqueue({ runId: 'nope' }, { jobId: 'b', organisationId: 'o', attempts: 3, backoffMs: 1 });
     while (seen.length + failures.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
-    await runs.close();
+    await Promise.all([runs.close(), queue('webhooks').close()]);
     assert.deepEqual(seen, [valid]);
     assert.equal(failures.length, 1);
     assert.equal(failures[0]?.willRetry, false);
