@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
+import { newId } from '../../src/platform/ids.ts';
 import type { Scope } from '../../src/services/access.ts';
 import { createApiKey } from '../../src/services/api-keys.ts';
 import { hashPassword } from '../../src/services/passwords.ts';
@@ -74,6 +75,23 @@ export async function seedResources(
     { organisationId, actor: { type: 'system', id: null }, ip: null },
     { name: unique('k'), scopes: ['runs:read'] },
   );
+  const channel = await stores.notifications.createChannel({
+    id: newId(),
+    organisationId,
+    projectId: project.id,
+    name: 'Target',
+    url: 'https://hooks.example.com/target',
+    events: ['run.failed'],
+    secret: { ciphertext: Buffer.from('x'), iv: Buffer.alloc(12), tag: Buffer.alloc(16), keyId: 'test' },
+  });
+  const { delivery } = await stores.notifications.createDelivery({
+    organisationId,
+    channelId: channel.id,
+    runId: run.id,
+    event: 'run.failed',
+    dedupeKey: `run:${run.id}:run.failed`,
+    payload: {},
+  });
   return {
     organisationId,
     params: {
@@ -86,6 +104,8 @@ export async function seedResources(
       runId: run.id,
       userId: user.id,
       apiKeyId: apiKey.id,
+      channelId: channel.id,
+      deliveryId: delivery.id,
     },
   };
 }

@@ -30,6 +30,11 @@ const BODIES: Record<string, unknown> = {
   'POST /suites/:suiteId/schedules': { cron: '@daily' },
   'PATCH /schedules/:scheduleId': { enabled: false },
   'POST /suites/:suiteId/runs': {},
+  'POST /projects/:projectId/notification-channels': {
+    name: 'planted',
+    url: 'https://hooks.example.com/planted',
+    events: ['run.failed'],
+  },
 };
 
 const routes = API_ROUTES.flatMap((group) => group.routes);
@@ -108,6 +113,14 @@ describe('attack: another organisation', () => {
     assert.equal(key?.expiresAt, null);
     assert.equal((await stores.apiKeys.list(org)).items.length, 1, 'no key was rotated into B');
     assert.equal((await stores.runs.list(org, {})).items.length, 1, 'no run was triggered in B');
+    const channel = await stores.notifications.getChannel(org, p.channelId ?? '');
+    assert.equal(channel?.url, 'https://hooks.example.com/target');
+    assert.equal((await stores.notifications.getDelivery(org, p.deliveryId ?? ''))?.status, 'pending');
+    assert.equal(
+      (await stores.notifications.listChannels(org, {})).items.length,
+      1,
+      'no channel was planted in B',
+    );
   });
 
   it("does not list B's runs when A filters by B's suite or project", async () => {

@@ -9,6 +9,7 @@ import { authRoutes } from './auth.ts';
 import { environmentRoutes } from './environments.ts';
 import { ipAllowlistRoutes } from './ip-allowlist.ts';
 import { memberRoutes } from './members.ts';
+import { notificationChannelRoutes } from './notification-channels.ts';
 import { organisationRoutes } from './organisations.ts';
 import { projectRoutes } from './projects.ts';
 import { runRoutes } from './runs.ts';
@@ -27,4 +28,5 @@ export const API_ROUTES: readonly RouteGroup[] = [
   environmentRoutes,
   scheduleRoutes,
   runRoutes,
+  notificationChannelRoutes,
 ];
