@@ -42,6 +42,11 @@ export function createRunEventWriter(deps: {
   events: EventBus;
   /** A failed publish loses nothing (readers catch up from the log), so it is only reported. */
   onPublishError?: (error: unknown) => void;
+  /**
+   * Told once `run.finished` is written, which happens only after the final state is committed, on
+   * every path that ends a run (webhook notifications). Must not throw.
+   */
+  onRunFinished?: (run: Pick<Run, 'id' | 'organisationId'>) => Promise<void>;
 }): RunEventWriter {
   return {
     async write(run, type, data) {
@@ -53,6 +58,7 @@ export function createRunEventWriter(deps: {
         createdAt: record.createdAt.toISOString(),
       };
       await publishRunEvent(deps.events, run.id, event, deps.onPublishError);
+      if (type === RUN_EVENT.finished) await deps.onRunFinished?.(run);
       return event;
     },
   };

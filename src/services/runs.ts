@@ -25,6 +25,8 @@ export interface RunServiceDeps {
   events: EventBus;
   clock: Clock;
   logger: Logger;
+  /** Told when this service ends a run (a queued run cancelled): webhook notifications. */
+  onRunFinished?: (run: Pick<Run, 'id' | 'organisationId'>) => Promise<void>;
 }
 
 export interface TriggerRunInput {
@@ -62,6 +64,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
     runEvents: stores.runEvents,
     events: deps.events,
     onPublishError: (error) => logger.warn({ err: error }, 'run event not published'),
+    ...(deps.onRunFinished ? { onRunFinished: deps.onRunFinished } : {}),
   });
 
   return {

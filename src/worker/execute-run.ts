@@ -45,6 +45,8 @@ export interface ExecuteRunDeps {
   limits: { timeoutMs: number; maxAttempts: number; bodyExcerptBytes: number };
   /** HTTP options of every server-side run; the SSRF guard's `egressCheck` is set here. */
   http: HttpSessionOptions;
+  /** Told when a run has ended and its `run.finished` is written: webhook notifications. */
+  onRunFinished?: (run: Pick<Run, 'id' | 'organisationId'>) => Promise<void>;
 }
 
 /** Where relative paths of a server-side suite would resolve; suites using local files are refused. */
@@ -56,6 +58,7 @@ export function createRunExecutor(deps: ExecuteRunDeps): (job: Job<RunJob>) => P
     runEvents: stores.runEvents,
     events: deps.events,
     onPublishError: (error) => logger.warn({ err: error }, 'run event not published'),
+    ...(deps.onRunFinished ? { onRunFinished: deps.onRunFinished } : {}),
   });
   const endings = { writer, suites: stores.suites, runEvents: stores.runEvents };
 

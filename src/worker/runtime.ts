@@ -23,6 +23,7 @@ import { startReconciler } from './reconciler.ts';
 import { createRunDispatcher } from './run-dispatcher.ts';
 import { runHttpOptions } from './run-http.ts';
 import { startScheduler } from './scheduler.ts';
+import { type WebhookRuntimeOptions, webhookHandler, webhookServicesFor } from './webhook-runtime.ts';
 
 /** What the run machinery needs from the composition root (the Container satisfies it). */
 export interface RunRuntimeContainer {
@@ -56,6 +57,7 @@ export function runServicesFor(container: RunRuntimeContainer): RunServices {
       events: container.events,
       clock: container.clock,
       logger: container.logger,
+      onRunFinished: webhookServicesFor(container).notifier.notifyRunFinished,
     });
     const writer = createRunEventWriter({
       runEvents: container.stores.runEvents,
@@ -81,6 +83,8 @@ export interface RunRuntimeOptions {
   http?: HttpSessionOptions;
   /** Replaced in tests. */
   resolveEnvironment?: ExecuteRunDeps['resolveEnvironment'];
+  /** Webhook delivery overrides (tests: a retry policy in milliseconds, host names mapped). */
+  webhooks?: WebhookRuntimeOptions;
 }
 
 export interface RunRuntime extends RunServices {
@@ -93,6 +97,8 @@ export async function startRunRuntime(
   options: RunRuntimeOptions = {},
 ): Promise<RunRuntime> {
   const { config, logger, clock } = container;
+  // Before the run services, which notify through it: the options given here are the ones kept.
+  const webhooks = webhookServicesFor(container, options.webhooks);
   const services = runServicesFor(container);
   const queue = container.queue<RunJob>('runs');
   const stoppers: (() => Promise<void>)[] = [];
@@ -121,6 +127,7 @@ export async function startRunRuntime(
         bodyExcerptBytes: config.runs.bodyExcerptBytes,
       },
       http: { ...runHttpOptions(config), ...options.http },
+      onRunFinished: webhooks.notifier.notifyRunFinished,
     });
     registerJobHandlers(container.queue, [
       defineHandler('runs', executor, {
@@ -129,6 +136,7 @@ export async function startRunRuntime(
           ? {}
           : { perOrganisationConcurrency: config.runs.perOrganisationConcurrency }),
       }),
+      webhookHandler(container),
     ]);
   }
 
@@ -164,7 +172,7 @@ export async function startRunRuntime(
     await Promise.all(stoppers.map((s) => s()));
     const counts = await queue.counts();
     if (counts.active > 0) logger.info({ active: counts.active }, 'waiting for active runs to finish');
-    await queue.close(stopOptions);
+    await Promise.all([queue.close(stopOptions), webhooks.queue.close(stopOptions)]);
   };
 
   return { ...services, stop };
