@@ -1,6 +1,7 @@
 import type { Page, PageRequest } from './pagination.ts';
 
-export type SuiteFormat = 'yaml' | 'json';
+/** `yaml` and `json` are Assay suites; `postman` a Postman collection (v2.0/v2.1, wrapped or not). */
+export type SuiteFormat = 'yaml' | 'json' | 'postman';
 
 export interface Suite {
   id: string;

@@ -48,29 +48,20 @@ export class SuiteInvalidError extends UnprocessableError {
   }
 }
 
+/** The formats of Assay's own suites. */
+export type NativeFormat = Exclude<SuiteFormat, 'postman'>;
+
 export interface ValidatedSuite {
   source: string;
-  format: SuiteFormat;
+  format: NativeFormat;
   suite: Suite;
 }
 
 export function validateSuiteSource(
-  input: { source: string; format?: SuiteFormat | undefined },
+  input: { source: string; format?: NativeFormat | undefined },
   limits: SuiteLimits,
 ): ValidatedSuite {
-  const bytes = Buffer.byteLength(input.source, 'utf8');
-  if (bytes > limits.maxSourceBytes) {
-    throw new UnprocessableError(
-      [
-        {
-          path: 'body.source',
-          message: `is ${bytes} bytes; the limit is ${limits.maxSourceBytes} bytes (ASSAY_SUITE_MAX_BYTES)`,
-          code: 'too_large',
-        },
-      ],
-      { code: 'suite_too_large' },
-    );
-  }
+  checkSourceSize(input.source, limits);
   const format = input.format ?? detectFormat(input.source);
   const result = parseSuite(input.source, { file: `suite.${format}`, format });
   if (!result.ok) throw new SuiteInvalidError(result.errors.map(({ file: _file, ...rest }) => rest));
@@ -90,7 +81,24 @@ export function validateSuiteSource(
   return { source: input.source, format, suite: result.suite };
 }
 
+/** Checked before anything parses the source, so an oversized document is never parsed. */
+export function checkSourceSize(source: string, limits: SuiteLimits): void {
+  const bytes = Buffer.byteLength(source, 'utf8');
+  if (bytes > limits.maxSourceBytes) {
+    throw new UnprocessableError(
+      [
+        {
+          path: 'body.source',
+          message: `is ${bytes} bytes; the limit is ${limits.maxSourceBytes} bytes (ASSAY_SUITE_MAX_BYTES)`,
+          code: 'too_large',
+        },
+      ],
+      { code: 'suite_too_large' },
+    );
+  }
+}
+
 /** JSON documents start with `{` (a suite is an object); anything else is read as YAML. */
-export function detectFormat(source: string): SuiteFormat {
+export function detectFormat(source: string): NativeFormat {
   return source.trimStart().startsWith('{') ? 'json' : 'yaml';
 }

@@ -7,7 +7,8 @@ import type { Page, PageRequest } from '../ports/pagination.ts';
 import type { Stores, TransactionRunner } from '../ports/stores.ts';
 import type { Suite, SuiteFormat, SuiteVersion } from '../ports/suite-store.ts';
 import { type Caller, callerUserId, recordAudit } from './caller.ts';
-import { type SuiteLimits, validateSuiteSource } from './suites-validation.ts';
+import { validateSource } from './suites-postman.ts';
+import type { SuiteLimits } from './suites-validation.ts';
 
 export interface SuiteServiceDeps {
   stores: Pick<Stores, 'projects' | 'suites'>;
@@ -17,7 +18,10 @@ export interface SuiteServiceDeps {
 
 export interface SuiteSource {
   source: string;
-  /** Detected from the text when absent: `{` starts JSON, anything else is YAML. */
+  /**
+   * Detected from the text when absent: a JSON document naming a Postman collection schema is
+   * `postman`, other JSON `json`, anything else YAML.
+   */
   format?: SuiteFormat | undefined;
 }
 
@@ -73,16 +77,16 @@ export function createSuiteService({ stores, transaction, limits }: SuiteService
       if (!(await stores.projects.get(caller.organisationId, input.projectId))) {
         throw new NotFoundError('project');
       }
-      const checked = validateSuiteSource(input, limits);
+      const checked = validateSource(input, limits);
       return transaction(async (tx) => {
         const created = await tx.suites.create({
           organisationId: caller.organisationId,
           projectId: input.projectId,
-          name: input.name ?? checked.suite.name,
+          name: input.name ?? checked.name,
           version: {
             source: checked.source,
             format: checked.format,
-            parsed: checked.suite,
+            parsed: checked.parsed,
             createdBy: callerUserId(caller),
           },
         });
@@ -97,12 +101,12 @@ export function createSuiteService({ stores, transaction, limits }: SuiteService
 
     async saveVersion(caller, suiteId, input) {
       await requireSuite(caller.organisationId, suiteId);
-      const checked = validateSuiteSource(input, limits);
+      const checked = validateSource(input, limits);
       return transaction(async (tx) => {
         const version = await tx.suites.addVersion(caller.organisationId, suiteId, {
           source: checked.source,
           format: checked.format,
-          parsed: checked.suite,
+          parsed: checked.parsed,
           createdBy: callerUserId(caller),
         });
         const suite = version && (await tx.suites.get(caller.organisationId, suiteId));

@@ -1,6 +1,6 @@
 /**
- * Suites: saved from their source text (YAML or JSON, kept exactly as written), validated by the
- * engine on every save, versioned. Errors in a source come back as a 422 `suite_invalid` whose
+ * Suites: saved from their source text (YAML or JSON, or a Postman collection; kept exactly as
+ * written), validated by the engine on every save, versioned. Errors in a source come back as a 422 `suite_invalid` whose
  * `suite_errors` locate each one (line, column, path, message, suggestion).
  */
 import { z } from 'zod';
@@ -11,7 +11,7 @@ import { pageOf, pageQuery, pageRequest, toPageResponse } from '../pagination.ts
 import { defineRoute, defineRoutes, reply } from '../route.ts';
 import { id, idParams, iso, timestamp } from '../schemas.ts';
 
-const format = z.enum(['yaml', 'json']);
+const format = z.enum(['yaml', 'json', 'postman']);
 
 const suiteSchema = z.object({
   id,
@@ -67,10 +67,17 @@ function suiteWithVersionView({ suite, version }: { suite: Suite; version: Suite
 
 const name = z.string().trim().min(1).max(200);
 const sourceFields = {
-  source: z.string().min(1).describe('The suite document, YAML or JSON (suite format version 1).'),
+  source: z
+    .string()
+    .min(1)
+    .describe(
+      'The suite document, YAML or JSON (suite format version 1), or a Postman collection export (v2.0 or v2.1, also wrapped as `{ "collection": … }`).',
+    ),
   format: format
     .optional()
-    .describe('Detected when absent: a document starting with `{` is JSON, anything else YAML.'),
+    .describe(
+      'Detected when absent: a JSON document whose `info.schema` names a Postman collection schema is `postman`, another document starting with `{` is JSON, anything else YAML.',
+    ),
 };
 
 function suites(container: Container) {
@@ -82,7 +89,7 @@ function suites(container: Container) {
 }
 
 const validationNote =
-  'The source is validated like `assay validate` does: a 422 `suite_invalid` lists every error in `suite_errors` (line, column, path, message, and `suggestion` when there is a likely intended word). A source over `ASSAY_SUITE_MAX_BYTES` is a 422 `suite_too_large`; more steps than `ASSAY_SUITE_MAX_STEPS` a 422 `suite_too_many_steps`.';
+  'The source is validated like `assay validate` does: a 422 `suite_invalid` lists every error in `suite_errors` (line, column, path, message, and `suggestion` when there is a likely intended word). A source over `ASSAY_SUITE_MAX_BYTES` is a 422 `suite_too_large`; more steps than `ASSAY_SUITE_MAX_STEPS` a 422 `suite_too_many_steps`. A Postman collection is checked like `assay run collection.json` does (its requests count as steps); its name defaults to `info.name`.';
 
 export const suiteRoutes = defineRoutes(
   'Suites',
