@@ -1,11 +1,13 @@
 /**
  * The run executor, the handler of `runs` jobs. It claims the run with a conditional update (the
- * attempt it gets is its ticket), runs the suite with the engine, persists every step result and
+ * attempt it gets is its ticket), runs the suite with the engine (`runSuite` for Assay suites,
+ * `runCollection` for Postman collections: both emit the same RunEvents), persists every step result and
  * event in order (each event is appended to the run's log, which gives it its seq, then published on
  * `run:<id>`), and writes the final state only if its attempt still owns the run. Safe to run twice
  * for the same job: a second delivery either finds the run finished or takes it over as a new attempt.
  */
 
+import type { runCollection as RunCollection } from '../core/postman/run/run-collection.ts';
 import type { HttpSessionOptions } from '../core/runner/http/types.ts';
 import type { RunEvent, RunSummary, StepResult } from '../core/runner/model.ts';
 import type { runSuite as RunSuite } from '../core/runner/run-suite.ts';
@@ -24,6 +26,7 @@ import {
   syntheticSummary,
 } from '../services/run-events.ts';
 import type { RunDispatcher, RunJob } from '../services/run-jobs.ts';
+import { serverCollectionInputs } from './server-collection.ts';
 import { prepareServerSuite } from './server-suite.ts';
 
 export interface RunEnvironment {
@@ -42,6 +45,8 @@ export interface ExecuteRunDeps {
   dispatcher: Pick<RunDispatcher, 'enqueue'>;
   /** The engine, loaded once by the caller. */
   runSuite: typeof RunSuite;
+  /** The Postman collection runner (one HTTP session and one script sandbox per run). */
+  runCollection: typeof RunCollection;
   limits: { timeoutMs: number; maxAttempts: number; bodyExcerptBytes: number };
   /** HTTP options of every server-side run; the SSRF guard's `egressCheck` is set here. */
   http: HttpSessionOptions;
@@ -146,18 +151,30 @@ export function createRunExecutor(deps: ExecuteRunDeps): (job: Job<RunJob>) => P
 
     let summary: RunSummary;
     try {
-      summary = await deps.runSuite({
-        suite: prepared.suite,
-        baseDir: NO_FILES_DIR,
-        variables: { ...environment.variables, ...run.variables },
-        secrets: environment.secrets,
-        env: undefined,
-        http: deps.http,
-        timeoutMs: Math.min(prepared.suite.timeout ?? deps.limits.timeoutMs, deps.limits.timeoutMs),
-        signal: stop.signal,
-        onEvent: pipeline.push,
-        bodyExcerptBytes: deps.limits.bodyExcerptBytes,
-      });
+      if (prepared.kind === 'collection') {
+        const result = await deps.runCollection({
+          ...serverCollectionInputs(prepared.collection, environment, run.variables, NO_FILES_DIR),
+          http: deps.http,
+          timeoutMs: deps.limits.timeoutMs,
+          signal: stop.signal,
+          onEvent: pipeline.push,
+          bodyExcerptBytes: deps.limits.bodyExcerptBytes,
+        });
+        summary = result.summary;
+      } else {
+        summary = await deps.runSuite({
+          suite: prepared.suite,
+          baseDir: NO_FILES_DIR,
+          variables: { ...environment.variables, ...run.variables },
+          secrets: environment.secrets,
+          env: undefined,
+          http: deps.http,
+          timeoutMs: Math.min(prepared.suite.timeout ?? deps.limits.timeoutMs, deps.limits.timeoutMs),
+          signal: stop.signal,
+          onEvent: pipeline.push,
+          bodyExcerptBytes: deps.limits.bodyExcerptBytes,
+        });
+      }
     } catch (error) {
       // The engine turns API failures into results; reaching here is a bug, recorded on the run.
       log.error({ err: error }, 'the engine failed');

@@ -2,15 +2,21 @@
  * The suite a server-side run executes: re-parsed from the stored source of its exact version, so the
  * engine always reads what today's parser makes of it, and checked for what a server must not do.
  * Suites on the server cannot reach the server's own files: a data file or a multipart file part is
- * refused (the CLI resolves them against the suite's folder; the server has no such folder).
+ * refused (the CLI resolves them against the suite's folder; the server has no such folder). A Postman
+ * suite is prepared by `server-collection.ts`.
  */
 import { parseSuite } from '../core/suite/parse.ts';
 import type { Suite } from '../core/suite/schema.ts';
 import type { SuiteVersion } from '../ports/suite-store.ts';
+import { prepareServerCollection, type ServerCollection } from './server-collection.ts';
 
-export type ServerSuite = { ok: true; suite: Suite } | { ok: false; code: string; message: string };
+export type ServerSuite =
+  | { ok: true; kind: 'suite'; suite: Suite }
+  | ServerCollection
+  | { ok: false; code: string; message: string };
 
 export function prepareServerSuite(version: SuiteVersion, name: string): ServerSuite {
+  if (version.format === 'postman') return prepareServerCollection(version);
   const parsed = parseSuite(version.source, { file: `${name}.${version.format}`, format: version.format });
   if (!parsed.ok) {
     const first = parsed.errors[0];
@@ -29,7 +35,7 @@ export function prepareServerSuite(version: SuiteVersion, name: string): ServerS
       message: `server-side runs cannot read local files (${files.slice(0, 3).join(', ')}); inline the data instead`,
     };
   }
-  return { ok: true, suite: parsed.suite };
+  return { ok: true, kind: 'suite', suite: parsed.suite };
 }
 
 function localFiles(suite: Suite): string[] {
