@@ -12,6 +12,7 @@ import {
   SECRET_NAME,
   type SecretInfo,
 } from '../../services/environments.ts';
+import { importPostmanEnvironment } from '../../services/postman-environments.ts';
 import { createSecretCipher, type SecretCipher } from '../../services/secrets-crypto.ts';
 import { pageOf, pageQuery, pageRequest, toPageResponse } from '../pagination.ts';
 import { defineRoute, defineRoutes, reply } from '../route.ts';
@@ -125,6 +126,36 @@ export const environmentRoutes = defineRoutes(
       handler: async ({ params, body, audit, container }) => {
         const service = environments(container);
         const environment = await service.create(audit, { projectId: params.projectId, ...body });
+        const names = await service.listSecrets(audit.organisationId, environment.id);
+        return reply(
+          201,
+          { ...environmentView(environment), secrets: names.map(secretInfoView) },
+          { Location: `/api/v1/environments/${environment.id}` },
+        );
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/projects/:projectId/environments/import',
+      summary: 'Import a Postman environment',
+      description:
+        'From the text of a Postman environment export (`{ name, values: [{ key, value, type, enabled }] }`): enabled values become variables, values of `type: "secret"` become secrets (encrypted, write-only), disabled values are left out. The name defaults to the export\'s `name`; a name used in the project is a 409 `name_taken`. An export that does not read, or a key that is not 1 to 128 letters, digits, underscores or hyphens, is a 422 `environment_invalid` listing every problem (with line and column).',
+      auth: 'any',
+      role: 'member',
+      scope: 'suites:write',
+      status: 201,
+      params: idParams('projectId'),
+      body: z.strictObject({
+        name: name.optional(),
+        source: z.string().min(1).describe('The export file as Postman wrote it (JSON text).'),
+      }),
+      response: environmentWithSecretsSchema,
+      handler: async ({ params, body, audit, container }) => {
+        const service = environments(container);
+        const environment = await importPostmanEnvironment(service, audit, {
+          projectId: params.projectId,
+          ...body,
+        });
         const names = await service.listSecrets(audit.organisationId, environment.id);
         return reply(
           201,

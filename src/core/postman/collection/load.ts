@@ -106,6 +106,15 @@ function versionOf(schema: unknown): SchemaVersion | { message: string } {
 export async function loadVariableFile(file: string, kind: 'environment' | 'globals'): Promise<VariableFile> {
   const text = await readText(file, kind);
   if (typeof text !== 'string') throw new VariableFileError([text]);
+  return parseVariableFile(text, { file, kind });
+}
+
+/** The text of an environment or globals export (the server imports one sent over HTTP). */
+export function parseVariableFile(
+  text: string,
+  options: { file: string; kind: 'environment' | 'globals' },
+): VariableFile {
+  const { file, kind } = options;
   const parsed = parseJson(text, file);
   if (!parsed.ok) throw new VariableFileError([parsed.error]);
   const value = parsed.value;
