@@ -36,12 +36,17 @@ export function createRunNotifier(deps: RunNotifierDeps): RunNotifier {
 
   async function recovered(run: Run): Promise<{ id: string; status: string } | null> {
     if (run.status !== 'passed') return null;
-    const previous = await stores.runs.list(
+    // Runs are ordered by (created_at, id), ids being time-ordered: runs created in the same
+    // millisecond still have an order, so the window includes this run's millisecond.
+    const at = run.createdAt.getTime();
+    const window = await stores.runs.list(
       run.organisationId,
-      { suiteId: run.suiteId, status: ['passed', 'failed', 'errored'], to: run.createdAt },
-      { limit: 1, cursor: null },
+      { suiteId: run.suiteId, status: ['passed', 'failed', 'errored'], to: new Date(at + 1) },
+      { limit: 20, cursor: null },
     );
-    const last = previous.items[0];
+    const last = window.items.find(
+      (r) => r.createdAt.getTime() < at || (r.createdAt.getTime() === at && r.id < run.id),
+    );
     return last && FAILURES.has(last.status) ? { id: last.id, status: last.status } : null;
   }
 
