@@ -235,6 +235,12 @@ const MATRIX: Record<string, Entry> = {
   'POST /projects/:projectId/environments': {
     target: async (org) => ({ params: { projectId: (await project(org)).id }, body: { name: 'env' } }),
   },
+  'POST /projects/:projectId/environments/import': {
+    target: async (org) => ({
+      params: { projectId: (await project(org)).id },
+      body: { source: JSON.stringify({ name: 'env', values: [{ key: 'a', value: '1' }] }) },
+    }),
+  },
   'GET /environments/:environmentId': {
     target: async (org) => ({ params: { environmentId: (await environment(org)).id } }),
   },
