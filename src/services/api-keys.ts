@@ -2,7 +2,7 @@
  * API keys: machines authenticate with them (`Authorization: Bearer assay_…`). The key is shown once,
  * at creation; only its hash is stored. Creation, changes, rotation and revocation are audited;
  * revocation takes effect on the next request on every API process, because every request reads the
- * key from the database (no cache to invalidate).
+ * key from the store (a cached copy, if the store is cached, is invalidated by revoke and update).
  *
  * A key may carry an IP allowlist and may require signed requests: its signing secret is generated at
  * creation, shown once, and stored encrypted (`signing.ts`). Rotation issues a new key with the same
