@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { RouteDefinition } from '../../src/http/route.ts';
 import { API_ROUTES } from '../../src/http/routes/index.ts';
+import { newId } from '../../src/platform/ids.ts';
 import { ROLES, type Role } from '../../src/ports/organisation-store.ts';
 import { roleAtLeast, SCOPES, type Scope, scopeGrants } from '../../src/services/access.ts';
 import { createApiKey } from '../../src/services/api-keys.ts';
@@ -121,6 +122,35 @@ async function apiKeyId(org: string) {
   );
   return apiKey.id;
 }
+
+async function channel(org: string) {
+  const p = await project(org);
+  return server.container.stores.notifications.createChannel({
+    id: newId(),
+    organisationId: org,
+    projectId: p.id,
+    name: 'hooks',
+    url: 'https://hooks.example.com/authz',
+    events: ['run.failed'],
+    secret: { ciphertext: Buffer.from('x'), iv: Buffer.alloc(12), tag: Buffer.alloc(16), keyId: 'test' },
+  });
+}
+async function delivery(org: string) {
+  const c = await channel(org);
+  const { delivery: d } = await server.container.stores.notifications.createDelivery({
+    organisationId: org,
+    channelId: c.id,
+    runId: null,
+    event: 'run.failed',
+    dedupeKey: unique('d'),
+    payload: {},
+  });
+  return { projectId: c.projectId, channelId: c.id, deliveryId: d.id };
+}
+const channelParams = async (org: string) => {
+  const c = await channel(org);
+  return { projectId: c.projectId, channelId: c.id };
+};
 
 const MATRIX: Record<string, Entry> = {
   // Setup and authentication
@@ -299,6 +329,32 @@ const MATRIX: Record<string, Entry> = {
   'GET /runs/:runId/events': {
     target: async (org) => ({ params: { runId: (await run(org)).id } }),
     allowed: 200,
+  },
+
+  // Notification channels
+  'POST /projects/:projectId/notification-channels': {
+    target: async (org) => ({
+      params: { projectId: (await project(org)).id },
+      body: { name: 'hooks', url: 'https://hooks.example.com/new', events: ['run.finished'] },
+    }),
+  },
+  'GET /projects/:projectId/notification-channels': {
+    target: async (org) => ({ params: { projectId: (await project(org)).id } }),
+  },
+  'GET /projects/:projectId/notification-channels/:channelId': {
+    target: async (org) => ({ params: await channelParams(org) }),
+  },
+  'PATCH /projects/:projectId/notification-channels/:channelId': {
+    target: async (org) => ({ params: await channelParams(org), body: { name: unique('renamed') } }),
+  },
+  'DELETE /projects/:projectId/notification-channels/:channelId': {
+    target: async (org) => ({ params: await channelParams(org) }),
+  },
+  'GET /projects/:projectId/notification-channels/:channelId/deliveries': {
+    target: async (org) => ({ params: await channelParams(org) }),
+  },
+  'POST /projects/:projectId/notification-channels/:channelId/deliveries/:deliveryId/redeliver': {
+    target: async (org) => ({ params: await delivery(org) }),
   },
 };
 
