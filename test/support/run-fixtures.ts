@@ -31,6 +31,8 @@ export async function runFixture(env: Record<string, string> = {}): Promise<RunF
   const config: Config = loadConfig({
     ASSAY_RECONCILE_INTERVAL: '1h',
     ASSAY_SCHEDULER_INTERVAL: '10m',
+    // The targets of these tests are loopback servers, which the egress guard refuses by default.
+    ASSAY_EGRESS_ALLOW: '127.0.0.0/8',
     ...env,
   });
   const stores = createPostgresStores({ db, clock: systemClock });
