@@ -25,6 +25,11 @@ export interface RunEventStreamInput {
   signal: AbortSignal;
   /** Delivers one event; awaited, so a slow reader slows the stream rather than buffering without end. */
   send(event: RunStreamEvent): void | Promise<void>;
+  /**
+   * Called once the live channel is subscribed, before anything is read or sent. A subscription that
+   * fails (Redis down) rejects before this, so the caller can still answer with an error status.
+   */
+  onSubscribed?(): void;
   /** How often the log is read even without live messages; default 15 s. */
   pollMs?: number;
 }
@@ -53,6 +58,13 @@ export async function streamRunEvents(
   });
   const onAbort = () => nudge();
   signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    input.onSubscribed?.();
+  } catch (error) {
+    signal.removeEventListener('abort', onAbort);
+    await unsubscribe();
+    throw error;
+  }
 
   async function deliver(event: RunStreamEvent): Promise<void> {
     if (event.seq <= lastSeq || finished || signal.aborted) return;

@@ -13,7 +13,7 @@ import { HttpError } from '../errors.ts';
 import { pageOf, pageQuery, pageRequest, toPageResponse } from '../pagination.ts';
 import { defineRoute, defineRoutes, reply } from '../route.ts';
 import { id, idParams, iso, timestamp } from '../schemas.ts';
-import { lastEventIdOf, openSse } from '../sse.ts';
+import { lastEventIdOf, openSse, type SseStream } from '../sse.ts';
 
 const status = z.enum(RUN_STATES);
 
@@ -215,7 +215,8 @@ export const runRoutes = defineRoutes(
         const { stores, events } = container;
         const run = await stores.runs.get(audit.organisationId, params.runId);
         if (!run) throw new NotFoundError('run');
-        const stream = openSse(req, res, { closing });
+        const reader = new AbortController();
+        let stream: SseStream | undefined;
         try {
           await streamRunEvents(
             { runEvents: stores.runEvents, runs: stores.runs, events },
@@ -223,9 +224,16 @@ export const runRoutes = defineRoutes(
               organisationId: audit.organisationId,
               runId: run.id,
               afterSeq: lastEventIdOf(req, query.lastEventId),
-              signal: stream.signal,
+              signal: reader.signal,
+              // The 200 goes out only once the live channel is subscribed: with the event bus down
+              // (Redis), the request is a 503 with Retry-After rather than an empty stream.
+              onSubscribed: () => {
+                const opened = openSse(req, res, { closing });
+                opened.signal.addEventListener('abort', () => reader.abort(), { once: true });
+                stream = opened;
+              },
               send: (event) =>
-                stream.send({
+                stream?.send({
                   id: event.seq,
                   event: event.type,
                   data: { ...event.data, seq: event.seq, type: event.type, created_at: event.createdAt },
@@ -233,7 +241,7 @@ export const runRoutes = defineRoutes(
             },
           );
         } finally {
-          stream.end();
+          stream?.end();
         }
         return undefined;
       },
