@@ -118,7 +118,7 @@ export function createWebhookDeliverer(deps: WebhookDeliveryDeps): (job: Job<Web
     const org = job.organisationId;
     const delivery = await stores.notifications.getDelivery(org, job.data.deliveryId);
     // Gone with its channel, or already settled by another run of this job.
-    if (!delivery || delivery.status !== 'pending') return;
+    if (delivery?.status !== 'pending') return;
     const channel = await stores.notifications.getChannel(org, delivery.channelId);
     if (!channel) return;
 
