@@ -16,6 +16,7 @@ import type { EventBus } from '../../ports/event-bus.ts';
 import type { JobQueue } from '../../ports/job-queue.ts';
 import type { NonceStore } from '../../ports/nonce-store.ts';
 import type { RateLimitStore } from '../../ports/rate-limit-store.ts';
+import type { SessionStore } from '../../ports/session-store.ts';
 import { createRedisCache } from './cache.ts';
 import { closeRedis, connectRedis, createRedisClient, pingRedis, type RedisClient } from './connection.ts';
 import { createRedisEventBus } from './event-bus.ts';
@@ -25,6 +26,7 @@ import type { QueueSettings } from './job-settings.ts';
 import type { FailedJobEvent } from './job-worker.ts';
 import { createRedisNonceStore } from './nonce-store.ts';
 import { createRedisRateLimitStore } from './rate-limit-store.ts';
+import { createRedisSessionStore } from './session-store.ts';
 
 export interface RedisAdaptersOptions {
   /** `REDIS_URI`. */
@@ -48,6 +50,8 @@ export interface RedisAdapters {
   readonly events: EventBus;
   readonly nonces: NonceStore;
   readonly rateLimits: RateLimitStore;
+  /** Browser sessions, shared by every API process (ADR 0021). */
+  readonly sessions: SessionStore;
   /**
    * The request-path connection (no offline queue), for middleware that takes a node-redis client
    * (connect-redis; rate-limit-redis through `sendCommand`). Owned by the adapters: do not close it.
@@ -108,6 +112,7 @@ export async function openRedisAdapters(options: RedisAdaptersOptions): Promise<
   });
   const nonces = createRedisNonceStore({ client: commands, keyPrefix: `${prefix}nonce:` });
   const rateLimits = createRedisRateLimitStore({ client: commands, keyPrefix: `${prefix}rl:` });
+  const sessions = createRedisSessionStore({ client: commands, keyPrefix: `${prefix}session:` });
 
   return {
     queue<T>(name: string): JobQueue<T> {
@@ -133,6 +138,7 @@ export async function openRedisAdapters(options: RedisAdaptersOptions): Promise<
     events,
     nonces,
     rateLimits,
+    sessions,
     client: commands,
 
     async health() {
