@@ -23,6 +23,8 @@ import type { JobQueue } from './ports/job-queue.ts';
 import type { NonceStore } from './ports/nonce-store.ts';
 import type { RateLimitStore } from './ports/rate-limit-store.ts';
 import type { DatabaseHealth, Stores, TransactionRunner } from './ports/stores.ts';
+import { createReadCache, type ReadCacheStats } from './services/read-cache.ts';
+import { withReadCache, withReadCacheTransactions, withSessionCache } from './services/read-cache-stores.ts';
 
 export interface Container {
   readonly config: Config;
@@ -36,6 +38,8 @@ export interface Container {
   /** The queue of that name, created on first use; the job catalog (names, payloads) lives with the worker. */
   queue<T>(name: string): JobQueue<T>;
   readonly cache: Cache;
+  /** Hit and miss counters of the read cache in front of the stores, per family (this process). */
+  readonly readCache: { stats(): ReadCacheStats };
   readonly events: EventBus;
   readonly nonces: NonceStore;
   readonly rateLimits: RateLimitStore;
@@ -86,6 +90,12 @@ export async function createContainer(options: ContainerOptions): Promise<Contai
 
   const queues = new Map<string, JobQueue<unknown>>();
   const cache = redis?.cache ?? createMemoryCache();
+  // Hot reads go through the cache (read-cache-stores.ts). Sessions live in Redis in distributed mode
+  // (ADR 0021); in the database otherwise, with the cache in front.
+  const readCache = createReadCache(cache);
+  const databaseStores = createPostgresStores({ db: database.db, clock });
+  const sessions = redis?.sessions ?? withSessionCache(databaseStores.sessions, readCache);
+  const withSessions = (stores: Stores): Stores => (redis ? { ...stores, sessions } : stores);
   const events =
     redis?.events ??
     createMemoryEventBus({
@@ -104,8 +114,12 @@ export async function createContainer(options: ContainerOptions): Promise<Contai
       ping: () => database.ping(),
       pendingMigrations: () => pendingMigrations(database.db),
     },
-    stores: createPostgresStores({ db: database.db, clock }),
-    transaction: createTransactionRunner({ db: database.db, clock }),
+    stores: withReadCache({ ...databaseStores, sessions }, readCache),
+    transaction: withReadCacheTransactions(
+      createTransactionRunner({ db: database.db, clock }),
+      readCache,
+      withSessions,
+    ),
     queue<T>(name: string): JobQueue<T> {
       if (redis) return redis.queue<T>(name);
       let queue = queues.get(name);
@@ -120,6 +134,7 @@ export async function createContainer(options: ContainerOptions): Promise<Contai
       return queue as JobQueue<T>;
     },
     cache,
+    readCache,
     events,
     nonces,
     rateLimits,
