@@ -94,7 +94,7 @@ export function summarise(
 }
 
 /** Polls the target's request count every `intervalMs`, never two polls at once. */
-function sampleProgress(target: Target, origin: number, intervalMs = 100): { stop(): Progress[] } {
+export function sampleProgress(target: Target, origin: number, intervalMs = 100): { stop(): Progress[] } {
   const progress: Progress[] = [];
   let busy = false;
   const timer = setInterval(() => {
