@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: Assay against a bare undici loop, Newman 6 and Step CI on the same N-request suite,
  * whole process and steady state; `npm run bench -- --memory`: peak and flatness of RSS over a
- * 100,000-step `assay run`. See docs/performance.md.
+ * 100,000-step `assay run`; `--server` and `--postman`: see bench/server-runs.ts, bench/postman-bench.ts and
+ * docs/performance.md.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,6 +31,8 @@ const USAGE = `usage: npm run bench -- [options]
   --server               instead: the server's trigger → finished latency and GET /runs/:id
                          throughput next to an Express hello-world (bench/server-runs.ts;
                          --runs, --concurrency, --seconds)
+  --postman              instead: one Postman collection run by Newman and by assay run, and a
+                         10,000-iteration memory run of both (bench/postman-bench.ts; --postman --help)
 `;
 
 const ALIASES: Record<string, ToolId> = { a: 'assay', b: 'bare', c: 'newman', d: 'stepci' };
@@ -134,6 +137,11 @@ function saveResults(section: 'speed' | 'memory', data: unknown): void {
 async function main(): Promise<number> {
   if (process.argv.includes('--server')) {
     return (await import('./server-runs.ts')).runServerBench(process.argv.slice(2));
+  }
+  if (process.argv.includes('--postman')) {
+    return (await import('./postman-bench.ts')).runPostmanBench(process.argv.slice(2), {
+      ensureBenchDependencies,
+    });
   }
   const options = parseOptions();
   if (options.assayCli) useAssayCli(resolve(options.assayCli));
