@@ -3,13 +3,14 @@
  * live event stream (Server-Sent Events, resumable with `Last-Event-ID`).
  */
 import { z } from 'zod';
-import { RUN_STATES } from '../../core/run/lifecycle.ts';
+import { isFinal, RUN_STATES } from '../../core/run/lifecycle.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import type { Run, StepResultRecord } from '../../ports/run-store.ts';
 import { streamRunEvents } from '../../services/run-event-stream.ts';
 import { IDEMPOTENCY_KEY_MAX_LENGTH } from '../../services/run-idempotency.ts';
 import { runServicesFor } from '../../worker/runtime.ts';
 import { HttpError } from '../errors.ts';
+import { withEtag } from '../etag.ts';
 import { pageOf, pageQuery, pageRequest, toPageResponse } from '../pagination.ts';
 import { defineRoute, defineRoutes, reply } from '../route.ts';
 import { id, idParams, iso, timestamp } from '../schemas.ts';
@@ -172,15 +173,17 @@ export const runRoutes = defineRoutes(
       path: '/runs/:runId',
       summary: 'Read a run with its step results',
       description:
-        'Step results are those of the current attempt, in order; request and response bodies are excerpts bounded by ASSAY_RUN_BODY_EXCERPT.',
+        'Step results are those of the current attempt, in order; request and response bodies are excerpts bounded by ASSAY_RUN_BODY_EXCERPT. A finished run carries an `ETag`; `If-None-Match` with it answers 304 without a body.',
       auth: 'any',
       role: 'viewer',
       scope: 'runs:read',
       params: idParams('runId'),
       response: runDetailSchema,
-      handler: async ({ params, audit, container }) => {
+      handler: async ({ params, audit, container, req }) => {
         const { run, steps } = await runServicesFor(container).service.get(audit, params.runId);
-        return { ...runView(run), steps: steps.map(stepView) };
+        const body = { ...runView(run), steps: steps.map(stepView) };
+        // A finished run no longer changes: clients revalidate with If-None-Match and get a 304.
+        return isFinal(run.status) ? withEtag(req, body) : body;
       },
     }),
     defineRoute({
