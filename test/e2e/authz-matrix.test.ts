@@ -331,6 +331,9 @@ const MATRIX: Record<string, Entry> = {
     allowed: 200,
   },
 
+  // Administration
+  'GET /admin/cache-stats': { otherOrganisation: 'skip' },
+
   // Notification channels
   'POST /projects/:projectId/notification-channels': {
     target: async (org) => ({

@@ -6,6 +6,7 @@ import type { RouteGroup } from '../route.ts';
 import { accountRoutes } from './accounts.ts';
 import { apiKeyRoutes } from './api-keys.ts';
 import { authRoutes } from './auth.ts';
+import { cacheStatsRoutes } from './cache-stats.ts';
 import { environmentRoutes } from './environments.ts';
 import { ipAllowlistRoutes } from './ip-allowlist.ts';
 import { memberRoutes } from './members.ts';
@@ -29,4 +30,5 @@ export const API_ROUTES: readonly RouteGroup[] = [
   scheduleRoutes,
   runRoutes,
   notificationChannelRoutes,
+  cacheStatsRoutes,
 ];
