@@ -34,18 +34,17 @@ export interface CollectionMemoryOptions {
   log: (line: string) => void;
 }
 
-/**
- * RSS of the first sample taken once `count` requests had been served; the run's last sample when
- * `count` is all of its requests (the final count is known only after the process has gone).
- */
-function rssWhenServed(series: readonly [number, number, number][], count: number, total: number): number {
-  const found = series.find(([, , served]) => served >= count)?.[1];
-  return found ?? (count >= total ? (series.at(-1)?.[1] ?? Number.NaN) : Number.NaN);
+/** RSS of the first sample taken once `count` requests had been served. */
+function rssWhenServed(series: readonly [number, number, number][], count: number): number {
+  return series.find(([, , served]) => served >= count)?.[1] ?? Number.NaN;
 }
 
-/** Request counts both runs reach: 10 %, 50 % and 100 % of the shorter run. */
+/**
+ * Request counts both runs reach while still executing: 10, 50 and 90 % of the shorter run (at its very
+ * end a process is already releasing memory on its way out).
+ */
 export function checkpoints(shorter: number): number[] {
-  return [...new Set([Math.ceil(shorter / 10), Math.ceil(shorter / 2), shorter])];
+  return [...new Set([0.1, 0.5, 0.9].map((fraction) => Math.ceil(shorter * fraction)))];
 }
 
 export async function runCollectionMemory(
@@ -109,7 +108,7 @@ export async function runCollectionMemory(
       error = `the target served ${stats.requests} requests, expected ${total}`;
     const figures = summarise(variant, total, done.ms, samples, progress);
     const rssWhenServedMb: Record<string, number> = {};
-    for (const count of shared) rssWhenServedMb[count] = rssWhenServed(figures.series, count, total);
+    for (const count of shared) rssWhenServedMb[count] = rssWhenServed(figures.series, count);
     results.push({
       ...figures,
       tool: run.tool,
