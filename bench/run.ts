@@ -33,6 +33,10 @@ const USAGE = `usage: npm run bench -- [options]
                          --runs, --concurrency, --seconds)
   --postman              instead: one Postman collection run by Newman and by assay run, and a
                          10,000-iteration memory run of both (bench/postman-bench.ts; --postman --help)
+  --distributed          instead: distributed mode (1 API + 2 worker processes, Redis, PostgreSQL):
+                         one-step runs/s against a bare BullMQ worker, idle trigger → start latency,
+                         cached and uncached GET /runs/:id (bench/distributed-runs.ts; --runs, --reps,
+                         --parallel, --worker-concurrency, --latency-runs, --read-concurrency)
 `;
 
 const ALIASES: Record<string, ToolId> = { a: 'assay', b: 'bare', c: 'newman', d: 'stepci' };
@@ -135,6 +139,9 @@ function saveResults(section: 'speed' | 'memory', data: unknown): void {
 }
 
 async function main(): Promise<number> {
+  if (process.argv.includes('--distributed')) {
+    return (await import('./distributed-runs.ts')).runDistributedBench(process.argv.slice(2));
+  }
   if (process.argv.includes('--server')) {
     return (await import('./server-runs.ts')).runServerBench(process.argv.slice(2));
   }
