@@ -1,7 +1,8 @@
 /**
  * The worker process, as `assay worker` runs it and as tests start it: build the container (its Redis
  * connections are named `assay:worker:*`), recover runs left behind (the reconciler's first pass),
- * consume the job queues of the catalog with ASSAY_WORKER_CONCURRENCY, and keep reconciling. No HTTP
+ * consume the job queues of the catalog (`runs` with ASSAY_WORKER_CONCURRENCY, and `webhooks`, whose
+ * handler the run runtime registers with it), and keep reconciling. No HTTP
  * API: at most a /healthz and /readyz endpoint on ASSAY_WORKER_PORT for a supervisor.
  *
  * Shutdown hooks run in reverse order of registration: the job queues stop taking jobs and give the

@@ -9,9 +9,9 @@ const help = `Usage: assay worker
 
 Starts a worker process of distributed mode: it consumes the runs queue on Redis and executes runs,
 ASSAY_WORKER_CONCURRENCY at a time (default ASSAY_RUN_CONCURRENCY), at most
-ASSAY_RUN_CONCURRENCY_PER_ORGANISATION per organisation across all workers. It also re-enqueues runs
-that Redis lost (every ASSAY_RECONCILE_INTERVAL). Start as many as you need, on any machine that
-reaches Redis and PostgreSQL.
+ASSAY_RUN_CONCURRENCY_PER_ORGANISATION per organisation across all workers, and delivers webhooks. It
+also re-enqueues runs that Redis lost (every ASSAY_RECONCILE_INTERVAL). Start as many as you need, on
+any machine that reaches Redis and PostgreSQL.
 
 Requires REDIS_URI, DATABASE_URL and ASSAY_SECRET_KEY (the same values as the API processes; see
 docs/distributed.md). With ASSAY_WORKER_PORT set, /healthz and /readyz answer on that port.
@@ -62,7 +62,7 @@ async function run({ positionals }: CommandInput): Promise<number> {
       startMs: Math.round(performance.now() - started),
       rssMb: Math.round(process.memoryUsage().rss / 1048576),
     },
-    'Assay worker consuming the runs queue',
+    'Assay worker consuming the runs and webhooks queues',
   );
   return stopped;
 }
