@@ -94,7 +94,26 @@ describe('2 API processes and 3 workers', { timeout: 420_000 }, () => {
     const overlap = await maxConcurrentRuns(cluster, ids);
     assert.ok(overlap <= ORG_CAP, `${overlap} runs of one organisation ran at once (cap ${ORG_CAP})`);
 
-    // Both API processes run the scheduler: each fire time made exactly one run.
+    // Both API processes run the scheduler (every second here). Each time the schedule is made due
+    // now, both see it: the fire time is claimed once, and makes one run.
+    const forced = 5;
+    const firesOf = async () =>
+      Number(
+        (
+          await cluster.db.query<{ n: string }>(
+            'select count(*) as n from schedule_fires where schedule_id = $1',
+            [schedule.body.id],
+          )
+        ).rows[0]?.n,
+      );
+    for (let k = 0; k < forced; k++) {
+      const before = await firesOf();
+      await cluster.db.query('update schedules set next_fire_at = now() where id = $1', [schedule.body.id]);
+      for (let i = 0; (await firesOf()) === before; i++) {
+        assert.ok(i < 300, 'the schedulers did not fire a due schedule');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
     await cluster.request(api1.url, `/api/v1/schedules/${schedule.body.id}`, {
       method: 'PATCH',
       headers: authHeaders(cluster),
@@ -107,15 +126,26 @@ describe('2 API processes and 3 workers', { timeout: 420_000 }, () => {
     const scheduled = await cluster.db.query<{ id: string }>('select id from runs where schedule_id = $1', [
       schedule.body.id,
     ]);
+    assert.ok(fires.rows.length >= forced, `${fires.rows.length} fires`);
     assert.equal(scheduled.rows.length, fires.rows.length, 'one run per fire time');
     assert.equal(new Set(fires.rows.map((row) => row.run_id)).size, fires.rows.length);
+    await waitForFinal(
+      cluster,
+      scheduled.rows.map((row) => row.id),
+      { timeoutMs: 60_000 },
+    );
+    const scheduledReport = await checkExactlyOnce(
+      cluster,
+      scheduled.rows.map((row) => row.id),
+    );
+    assert.deepEqual(scheduledReport.problems, []);
 
     assert.deepEqual(cluster.hung, []);
     t.diagnostic(
       `${n} runs in ${seconds.toFixed(1)} s through 2 APIs and 3 workers (one SIGKILLed when ${triggeredAtKill} were triggered and ${finalAtKill} final): ` +
         `${JSON.stringify(report.byStatus)}, ${report.retried} needed a second attempt, 0 duplicates; ` +
         `${streamed.length} streams on API #2 carried ${events} events; at most ${overlap} runs at once (cap ${ORG_CAP}); ` +
-        `${fires.rows.length} schedule fires, one run each; ${cluster.target.requests} target requests`,
+        `${fires.rows.length} schedule fires raced by both schedulers, one run each; ${cluster.target.requests} target requests`,
     );
   });
 
