@@ -30,6 +30,8 @@ export interface StartServerOptions {
   background?: readonly BackgroundComponent[];
   /** Create the first owner or the setup link (default true). */
   bootstrap?: boolean;
+  /** Distributed mode: namespace of the Redis keys (see ContainerOptions.redisKeyPrefix); tests set their own. */
+  redisKeyPrefix?: string;
 }
 
 export interface RunningServer {
@@ -52,6 +54,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     processName: 'api',
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.database ? { database: options.database } : {}),
+    ...(options.redisKeyPrefix ? { redisKeyPrefix: options.redisKeyPrefix } : {}),
   });
   shutdown.onShutdown('storage', (deadline) => container.close({ signal: deadline }));
 

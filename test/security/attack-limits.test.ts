@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { sharedPgliteDatabase } from '../support/db.ts';
 import { openRunEvents } from '../support/runs-http.ts';
 import { createClient, startTestServer, type TestServer } from '../support/server.ts';
 import { seedResources, unique } from './attack-fixtures.ts';
@@ -150,7 +149,7 @@ describe('attack: the audit log', () => {
         assert.equal(response.status, 404, `${method} ${path}`);
       }
     }
-    const database = await sharedPgliteDatabase();
+    const { database } = server;
     await assert.rejects(
       sql`update audit_log set action = 'x' where id = ${entry.id}`.execute(database.db),
       /append-only/,

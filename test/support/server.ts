@@ -14,9 +14,16 @@
  *
  * Clients send JSON, keep their cookie and CSRF token, and return `{ status, headers, body }` with the
  * body parsed when it is JSON. `server.clock` is a manual clock unless one is given.
+ *
+ * With `ASSAY_TEST_MODE=distributed` in the environment when `startTestServer` is called, the server
+ * runs in distributed mode instead: a throwaway PostgreSQL database of its own (always empty, so
+ * `freshDatabase` only decides the bootstrap) and the Redis adapters on the shared Redis under a key
+ * prefix of its own; `close()` drops the database and deletes the keys. It still executes runs itself
+ * (`ASSAY_EXECUTE_RUNS=true`) unless `env` says otherwise.
  */
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
+import type { Database } from '../../src/adapters/postgres/database.ts';
 import type { BackgroundComponent } from '../../src/cli/background.ts';
 import { startServer } from '../../src/cli/server.ts';
 import { loadConfig } from '../../src/config/config.ts';
@@ -27,7 +34,13 @@ import type { Organisation, Role } from '../../src/ports/organisation-store.ts';
 import type { Scope } from '../../src/services/access.ts';
 import { createApiKey } from '../../src/services/api-keys.ts';
 import { hashPassword } from '../../src/services/passwords.ts';
-import { freshPgliteDatabase, sharedPgliteDatabase } from './db.ts';
+import {
+  createPostgresDatabase,
+  freshPgliteDatabase,
+  sharedPgliteDatabase,
+  type TestPostgres,
+} from './db.ts';
+import { deleteKeys, SHARED_REDIS_URI, testKeyPrefix } from './redis.ts';
 
 /** The password of every user the helpers create. */
 export const TEST_PASSWORD = 'correct horse battery staple';
@@ -70,6 +83,8 @@ export interface TestClient {
 export interface TestServer {
   url: string;
   container: Container;
+  /** The server's database, for checks below the API. */
+  database: Database;
   clock: Clock;
   /** The organisation `login` and `apiKey` act in unless told otherwise. */
   organisation: Organisation;
@@ -156,10 +171,16 @@ export function sessionCookieOf(response: TestResponse): string | null {
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const clock = options.clock ?? (manualClock(new Date()) as ManualClock);
+  const distributed = process.env.ASSAY_TEST_MODE === 'distributed';
+  const postgres: TestPostgres | null = distributed ? await createPostgresDatabase() : null;
+  const redisKeyPrefix = distributed ? testKeyPrefix('server') : undefined;
   const config = loadConfig({
     ASSAY_SECRET_KEY: Buffer.alloc(32, 7).toString('base64'),
     ASSAY_DATA_DIR: '/nonexistent/assay-test',
     LOG_LEVEL: 'info',
+    ...(postgres
+      ? { DATABASE_URL: postgres.url, REDIS_URI: SHARED_REDIS_URI, ASSAY_EXECUTE_RUNS: 'true' }
+      : {}),
     ...options.env,
   });
   const logs: Record<string, unknown>[] = [];
@@ -171,17 +192,34 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   });
   const logger = createLogger({ level: 'info', destination, pretty: false });
   const fresh = options.freshDatabase === true;
-  const database = fresh ? await freshPgliteDatabase() : await sharedPgliteDatabase();
-  const running = await startServer({
-    config,
-    logger,
-    clock,
-    database,
-    port: 0,
-    host: '127.0.0.1',
-    bootstrap: fresh,
-    ...(options.background ? { background: options.background } : {}),
-  });
+  const database = postgres
+    ? postgres.database
+    : fresh
+      ? await freshPgliteDatabase()
+      : await sharedPgliteDatabase();
+  async function release(): Promise<void> {
+    if (postgres) {
+      await postgres.drop();
+      if (redisKeyPrefix) await deleteKeys(SHARED_REDIS_URI, redisKeyPrefix);
+    } else if (fresh) await database.close();
+  }
+  let running: Awaited<ReturnType<typeof startServer>>;
+  try {
+    running = await startServer({
+      config,
+      logger,
+      clock,
+      database,
+      port: 0,
+      host: '127.0.0.1',
+      bootstrap: fresh,
+      ...(options.background ? { background: options.background } : {}),
+      ...(redisKeyPrefix ? { redisKeyPrefix } : {}),
+    });
+  } catch (error) {
+    await release();
+    throw error;
+  }
   const { container, url } = running;
   const { stores } = container;
 
@@ -230,6 +268,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   return {
     url,
     container,
+    database,
     clock,
     get organisation(): Organisation {
       if (!organisation) throw new Error('no organisation yet on a fresh database: call login() first');
@@ -247,7 +286,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     },
     async close() {
       await running.close();
-      if (fresh) await database.close();
+      await release();
     },
   };
 }
