@@ -13,13 +13,12 @@ import type { HttpSessionOptions } from './http/types.ts';
 import { createMasker } from './masking.ts';
 import {
   emptyCounts,
-  type RunCounts,
   type RunEvent,
   type RunEventListener,
   type RunSummary,
   type StepError,
-  type StepResult,
 } from './model.ts';
+import { countStep, watchRun } from './run-control.ts';
 import type { CompileSchema } from './schema-validator.ts';
 import type { TemplateScope } from './template.ts';
 
@@ -115,7 +114,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunSummary> {
         const step = suite.steps[index] as Step;
         emit({ type: 'step.started', suite: suite.name, step: step.name, index, iteration });
         const result = await executeStep(step, index, iteration, ctx);
-        count(counts, result);
+        countStep(counts, result);
         emit({ type: 'step.finished', result });
         if (bail && (result.status === 'failed' || result.status === 'errored')) {
           stopped = true;
@@ -174,39 +173,4 @@ function variablesFor(
     for (const [name, value] of Object.entries(source)) variables.set(name, value);
   }
   return variables;
-}
-
-function count(counts: RunCounts, result: StepResult): void {
-  counts.steps++;
-  counts[result.status]++;
-  if (result.attempts > 0 && result.status !== 'skipped') counts.requests += result.attempts;
-  counts.assertions += result.assertions.length;
-  for (const assertion of result.assertions) if (!assertion.passed) counts.assertionsFailed++;
-}
-
-/** Aborts the run on the whole-run timeout or on the caller's cancellation; returns the cleanup. */
-function watchRun(
-  abort: AbortController,
-  timeoutMs: number | undefined,
-  signal: AbortSignal | undefined,
-): () => void {
-  const cancel = () =>
-    abort.abort({ code: 'CANCELLED', message: 'the run was cancelled' } satisfies StepError);
-  if (signal?.aborted) cancel();
-  signal?.addEventListener('abort', cancel, { once: true });
-  const timer =
-    timeoutMs === undefined
-      ? undefined
-      : setTimeout(
-          () =>
-            abort.abort({
-              code: 'RUN_TIMEOUT',
-              message: `the run did not finish within ${timeoutMs} ms`,
-            } satisfies StepError),
-          timeoutMs,
-        );
-  return () => {
-    if (timer !== undefined) clearTimeout(timer);
-    signal?.removeEventListener('abort', cancel);
-  };
 }

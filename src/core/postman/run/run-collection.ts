@@ -10,14 +10,8 @@
 import { DEFAULT_EXCERPT_BYTES } from '../../runner/evidence.ts';
 import type { HttpSessionOptions } from '../../runner/http/types.ts';
 import type { SecretMasker } from '../../runner/masking.ts';
-import {
-  emptyCounts,
-  type RunCounts,
-  type RunEventListener,
-  type RunSummary,
-  type StepError,
-  type StepResult,
-} from '../../runner/model.ts';
+import { emptyCounts, type RunEventListener, type RunSummary, type StepError } from '../../runner/model.ts';
+import { countStep, watchRun } from '../../runner/run-control.ts';
 import { planRun, type RunnableItem } from '../collection/plan.ts';
 import type { Collection, VariableDefinition, VariableFile } from '../collection/types.ts';
 import { createScriptSandbox, type ScriptSandbox, type VariableMap } from '../sandbox/index.ts';
@@ -152,7 +146,7 @@ export async function runCollection(options: RunCollectionOptions): Promise<Coll
         });
         const run = await executeItem(runnable, { position, iteration, length: items.length, cycles }, ctx);
         tracker.execution(run.execution);
-        count(counts, run.result);
+        countStep(counts, run.result);
         emit({ type: 'step.finished', result: run.result });
         onExecution(run.execution);
         if (options.bail === true && run.failed) {
@@ -236,40 +230,6 @@ function lazySandbox(items: readonly RunnableItem[], create: () => Promise<Scrip
         () => {},
       );
     },
-  };
-}
-
-function count(counts: RunCounts, result: StepResult): void {
-  counts.steps++;
-  counts[result.status]++;
-  if (result.status !== 'skipped' && result.attempts > 0) counts.requests++;
-  counts.assertions += result.assertions.length;
-  for (const assertion of result.assertions) if (!assertion.passed) counts.assertionsFailed++;
-}
-
-function watchRun(
-  abort: AbortController,
-  timeoutMs: number | undefined,
-  signal: AbortSignal | undefined,
-): () => void {
-  const cancel = () =>
-    abort.abort({ code: 'CANCELLED', message: 'the run was cancelled' } satisfies StepError);
-  if (signal?.aborted) cancel();
-  signal?.addEventListener('abort', cancel, { once: true });
-  const timer =
-    timeoutMs === undefined || timeoutMs <= 0
-      ? undefined
-      : setTimeout(
-          () =>
-            abort.abort({
-              code: 'RUN_TIMEOUT',
-              message: `the run did not finish within ${timeoutMs} ms`,
-            } satisfies StepError),
-          timeoutMs,
-        );
-  return () => {
-    if (timer !== undefined) clearTimeout(timer);
-    signal?.removeEventListener('abort', cancel);
   };
 }
 
