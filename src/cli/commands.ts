@@ -34,6 +34,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
     summary: 'apply pending database migrations and exit',
     load: async () => (await import('./commands/migrate.ts')).command,
   },
+  secrets: {
+    summary: 'rotate-key: re-encrypt environment secrets under the current ASSAY_SECRET_KEY',
+    load: async () => (await import('./commands/secrets.ts')).command,
+  },
   'demo-target': {
     summary: 'start a small local API that the example suite runs against',
     load: async () => (await import('./commands/demo-target.ts')).command,

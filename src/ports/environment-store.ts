@@ -59,4 +59,6 @@ export interface EnvironmentStore {
   ): Promise<{ name: string; updatedAt: Date }[]>;
   /** The encrypted values, for the runner to decrypt just before a run. */
   getSecrets(organisationId: string, environmentId: string): Promise<EnvironmentSecret[]>;
+  /** Every environment that holds at least one secret, across organisations (for key rotation). */
+  listSecretEnvironments(): Promise<{ organisationId: string; environmentId: string }[]>;
 }

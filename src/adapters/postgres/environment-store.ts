@@ -173,5 +173,16 @@ export function createEnvironmentStore({ db, clock }: StoreDeps): EnvironmentSto
         updatedAt: row.updated_at,
       }));
     },
+
+    async listSecretEnvironments() {
+      const rows = await db
+        .selectFrom('environment_secrets')
+        .select(['organisation_id', 'environment_id'])
+        .distinct()
+        .orderBy('organisation_id')
+        .orderBy('environment_id')
+        .execute();
+      return rows.map((row) => ({ organisationId: row.organisation_id, environmentId: row.environment_id }));
+    },
   };
 }
