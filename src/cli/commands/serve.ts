@@ -1,8 +1,6 @@
 /** `assay serve` (what `npm start` runs): the API server with its background work, until SIGTERM/SIGINT. */
-import { ConfigError, loadConfig } from '../../config/config.ts';
-import { createLogger } from '../../platform/logger.ts';
-import { createShutdown } from '../../platform/shutdown.ts';
-import { type Command, type CommandInput, EXIT, UsageError } from '../command.ts';
+import { type Command, type CommandInput, UsageError } from '../command.ts';
+import { listenError, startLongRunning } from '../long-running.ts';
 import { startServer } from '../server.ts';
 
 const help = `Usage: assay serve
@@ -19,30 +17,12 @@ export const command: Command = { help, options: {}, run };
 async function run({ positionals }: CommandInput): Promise<number> {
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
   const started = performance.now();
-  const config = readConfig();
-  const logger = createLogger({ level: config.log.level, base: { role: 'server' } });
-  let finish: (code: number) => void = () => {};
-  const stopped = new Promise<number>((resolve) => {
-    finish = resolve;
-  });
-  const shutdown = createShutdown({
-    logger,
-    graceMs: config.server.shutdownGraceMs,
-    exit: (code) => finish(code),
-  });
-  shutdown.installSignalHandlers();
+  const { config, logger, shutdown, stopped } = startLongRunning('server');
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
     server = await startServer({ config, logger, shutdown });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE' || code === 'EACCES') {
-      throw new UsageError(
-        `cannot listen on ${config.server.host}:${config.server.port} (${code}); set PORT or HOST`,
-        EXIT.failed,
-      );
-    }
-    throw error;
+    throw listenError(error, `${config.server.host}:${config.server.port}`, 'set PORT or HOST');
   }
   logger.info(
     {
@@ -55,13 +35,4 @@ async function run({ positionals }: CommandInput): Promise<number> {
     `Assay listening on ${server.url} (reference at ${server.url}/api/docs)`,
   );
   return stopped;
-}
-
-function readConfig() {
-  try {
-    return loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message);
-    throw error;
-  }
 }

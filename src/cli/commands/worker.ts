@@ -1,8 +1,6 @@
 /** `assay worker`: executes runs from the Redis queues (distributed mode) until SIGTERM/SIGINT. */
-import { ConfigError, loadConfig } from '../../config/config.ts';
-import { createLogger } from '../../platform/logger.ts';
-import { createShutdown } from '../../platform/shutdown.ts';
-import { type Command, type CommandInput, EXIT, UsageError } from '../command.ts';
+import { type Command, type CommandInput, UsageError } from '../command.ts';
+import { listenError, startLongRunning } from '../long-running.ts';
 import { startWorker } from '../worker-process.ts';
 
 const help = `Usage: assay worker
@@ -24,35 +22,18 @@ export const command: Command = { help, options: {}, run };
 async function run({ positionals }: CommandInput): Promise<number> {
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
   const started = performance.now();
-  const config = readConfig();
-  if (config.mode !== 'distributed') {
-    throw new UsageError(
-      'assay worker needs REDIS_URI (distributed mode): in embedded mode `assay serve` executes runs itself',
-    );
-  }
-  const logger = createLogger({ level: config.log.level, base: { role: 'worker' } });
-  let finish: (code: number) => void = () => {};
-  const stopped = new Promise<number>((resolve) => {
-    finish = resolve;
+  const { config, logger, shutdown, stopped } = startLongRunning('worker', (config) => {
+    if (config.mode !== 'distributed') {
+      throw new UsageError(
+        'assay worker needs REDIS_URI (distributed mode): in embedded mode `assay serve` executes runs itself',
+      );
+    }
   });
-  const shutdown = createShutdown({
-    logger,
-    graceMs: config.server.shutdownGraceMs,
-    exit: (code) => finish(code),
-  });
-  shutdown.installSignalHandlers();
   let worker: Awaited<ReturnType<typeof startWorker>>;
   try {
     worker = await startWorker({ config, logger, shutdown });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE' || code === 'EACCES') {
-      throw new UsageError(
-        `cannot listen on ${config.server.host}:${config.worker.port} (${code}); set ASSAY_WORKER_PORT or HOST`,
-        EXIT.failed,
-      );
-    }
-    throw error;
+    throw listenError(error, `${config.server.host}:${config.worker.port}`, 'set ASSAY_WORKER_PORT or HOST');
   }
   logger.info(
     {
@@ -65,13 +46,4 @@ async function run({ positionals }: CommandInput): Promise<number> {
     'Assay worker consuming the runs and webhooks queues',
   );
   return stopped;
-}
-
-function readConfig() {
-  try {
-    return loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message);
-    throw error;
-  }
 }
